@@ -1,0 +1,9 @@
+namespace HostGrid.Contracts.Hosts;
+
+/// <summary>One heartbeat from an agent for a host: its load and the guests its hypervisor runs.</summary>
+[GenerateSerializer, Immutable, Alias("hostgrid.HostHeartbeat")]
+public sealed record HostHeartbeat(
+    [property: Id(0)] HostId HostId,
+    [property: Id(1)] HostLoad Load,
+    [property: Id(2)] IReadOnlyList<GuestStatus> Guests,
+    [property: Id(3)] bool HypervisorHealthy);

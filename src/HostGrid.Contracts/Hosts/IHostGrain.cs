@@ -1,0 +1,28 @@
+namespace HostGrid.Contracts.Hosts;
+
+/// <summary>
+/// The persisted record of one host and the authority on its capacity: every reservation goes through it.
+/// Placed anywhere, so it outlives the host's agent. Key: the host id.
+/// </summary>
+[Alias("hostgrid.IHostGrain")]
+public interface IHostGrain : IGrainWithStringKey
+{
+    /// <summary>Creates or updates the host's capacity and labels; called by its agent at start.</summary>
+    [Alias("Register")]
+    Task RegisterAsync(HostRegistration registration);
+
+    /// <summary>Records a heartbeat; the host is Up while they keep coming.</summary>
+    [Alias("Heartbeat")]
+    Task HeartbeatAsync(HostHeartbeat heartbeat);
+
+    [Alias("GetSnapshot")]
+    Task<HostSnapshot> GetSnapshotAsync();
+
+    /// <summary>Holds capacity for a guest if it still fits and no guest of the same anti-affinity group is here. Idempotent per guest.</summary>
+    [Alias("TryReserve")]
+    Task<ReservationResult> TryReserveAsync(Reservation reservation);
+
+    /// <summary>Returns a guest's capacity. Idempotent.</summary>
+    [Alias("Release")]
+    Task ReleaseAsync(VmId vmId);
+}

@@ -1,0 +1,27 @@
+namespace HostGrid.Contracts.Vms;
+
+/// <summary>
+/// The persisted record and single writer of one guest: spec, desired and actual state, host, epoch.
+/// Every lifecycle command goes through it. Key: the VM id.
+/// </summary>
+[Alias("hostgrid.IVmGrain")]
+public interface IVmGrain : IGrainWithStringKey
+{
+    /// <summary>Places and (unless asked otherwise) starts a new guest. Throws <see cref="Errors.VmAlreadyExistsException"/> if the record exists.</summary>
+    [Alias("Create")]
+    Task<VmSnapshot> CreateAsync(CreateVmCommand command);
+
+    /// <summary>Throws <see cref="Errors.VmNotFoundException"/> when there is no such guest.</summary>
+    [Alias("Get")]
+    Task<VmSnapshot> GetAsync();
+
+    [Alias("Start")]
+    Task<VmSnapshot> StartAsync();
+
+    [Alias("Stop")]
+    Task<VmSnapshot> StopAsync();
+
+    /// <summary>Stops the guest, releases its capacity and removes the record.</summary>
+    [Alias("Delete")]
+    Task DeleteAsync();
+}

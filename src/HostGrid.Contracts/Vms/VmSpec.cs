@@ -1,0 +1,11 @@
+namespace HostGrid.Contracts.Vms;
+
+/// <summary>What the operator asked for: size, labels and placement constraints.</summary>
+[GenerateSerializer, Immutable, Alias("hostgrid.VmSpec")]
+public sealed record VmSpec(
+    [property: Id(0)] ResourceAmounts Resources,
+    [property: Id(1)] IReadOnlyDictionary<string, string> Labels,
+    [property: Id(2)] string? AntiAffinityGroup,
+    [property: Id(3)] IReadOnlyDictionary<string, string> RequiredHostLabels,
+    [property: Id(4)] PlacementPolicy PlacementPolicy = PlacementPolicy.Spread,
+    [property: Id(5)] HostId? TargetHost = null);

@@ -1,0 +1,25 @@
+namespace HostGrid.Core.Diagnostics;
+
+/// <summary>Every HostGrid log event id, in one place so ids never collide. Ranges by area.</summary>
+public static class LogEvents
+{
+    // 1000: hosts and agents
+    public const int HostRegistered = 1000;
+    public const int HostStatusChanged = 1001;
+    public const int AgentServingHosts = 1002;
+    public const int HeartbeatFailed = 1003;
+    public const int GuestStarted = 1010;
+    public const int GuestStopped = 1011;
+    public const int StaleCommandRefused = 1012;
+
+    // 2000: guests
+    public const int VmCreated = 2000;
+    public const int VmPlaced = 2001;
+    public const int VmPlacementAttemptFailed = 2002;
+    public const int VmStarted = 2003;
+    public const int VmStopped = 2004;
+    public const int VmDeleted = 2005;
+
+    // 3000: gateway
+    public const int RequestFailed = 3000;
+}

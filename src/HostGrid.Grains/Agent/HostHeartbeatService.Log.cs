@@ -1,0 +1,13 @@
+using HostGrid.Core.Diagnostics;
+using Microsoft.Extensions.Logging;
+
+namespace HostGrid.Grains.Agent;
+
+public sealed partial class HostHeartbeatService
+{
+    [LoggerMessage(EventId = LogEvents.AgentServingHosts, Level = LogLevel.Information, Message = "Agent serving hosts {HostIds}")]
+    private partial void LogServing(string hostIds);
+
+    [LoggerMessage(EventId = LogEvents.HeartbeatFailed, Level = LogLevel.Warning, Message = "Heartbeat for host {HostId} failed: {Error}: {Message}")]
+    private partial void LogHeartbeatFailed(HostId hostId, string error, string message);
+}

@@ -1,0 +1,90 @@
+using HostGrid.Core.Failover;
+using HostGrid.Hypervisor;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+
+namespace HostGrid.Grains.Agent;
+
+/// <summary>
+/// The agent's heartbeat loop: registers each host it serves, then every <see cref="FailoverOptions.HeartbeatInterval"/>
+/// reports the host's guests, load and hypervisor health to its <see cref="IHostGrain"/>.
+/// </summary>
+public sealed partial class HostHeartbeatService : BackgroundService
+{
+    private readonly IGrainFactory _grains;
+    private readonly LocalHypervisors _hypervisors;
+    private readonly IReadOnlyDictionary<HostId, HostRegistration> _registrations;
+    private readonly FailoverOptions _options;
+    private readonly TimeProvider _time;
+    private readonly ILogger<HostHeartbeatService> _logger;
+    private readonly HashSet<HostId> _registered = [];
+    private readonly string _serving;
+
+    public HostHeartbeatService(
+        IGrainFactory grains,
+        LocalHypervisors hypervisors,
+        IEnumerable<HostRegistration> registrations,
+        IOptions<FailoverOptions> options,
+        TimeProvider time,
+        ILogger<HostHeartbeatService> logger)
+    {
+        _grains = grains;
+        _hypervisors = hypervisors;
+        _registrations = registrations.ToDictionary(r => r.HostId);
+        _serving = string.Join(", ", _registrations.Keys);
+        _options = options.Value;
+        _time = time;
+        _logger = logger;
+    }
+
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        LogServing(_serving);
+        using var timer = new PeriodicTimer(_options.HeartbeatInterval, _time);
+        do
+        {
+            await Task.WhenAll(_hypervisors.Drivers.Select(d => BeatAsync(d, stoppingToken)));
+        }
+        while (await WaitAsync(timer, stoppingToken));
+    }
+
+    private async Task BeatAsync(EpochFencedDriver driver, CancellationToken cancellationToken)
+    {
+        var registration = _registrations[driver.HostId];
+        var host = _grains.GetGrain<IHostGrain>(driver.HostId.Value);
+        try
+        {
+            if (!_registered.Contains(driver.HostId))
+            {
+                await host.RegisterAsync(registration);
+                _registered.Add(driver.HostId);
+            }
+
+            var guests = await driver.ListAsync(cancellationToken);
+            var healthy = await driver.CheckHealthAsync(cancellationToken);
+            await host.HeartbeatAsync(new HostHeartbeat(driver.HostId, LoadOf(registration.Capacity, guests), guests, healthy));
+        }
+        catch (Exception e) when (!cancellationToken.IsCancellationRequested)
+        {
+            LogHeartbeatFailed(driver.HostId, e.GetType().Name, e.Message);
+        }
+    }
+
+    private static HostLoad LoadOf(ResourceAmounts capacity, IReadOnlyList<GuestStatus> guests) => new(
+        capacity.Vcpus == 0 ? 0 : guests.Sum(g => g.CpuDemand) / capacity.Vcpus,
+        capacity.MemoryMib == 0 ? 0 : (double)guests.Sum(g => g.MemoryUsedMib) / capacity.MemoryMib,
+        guests.Count(g => g.Running));
+
+    private static async Task<bool> WaitAsync(PeriodicTimer timer, CancellationToken cancellationToken)
+    {
+        try
+        {
+            return await timer.WaitForNextTickAsync(cancellationToken);
+        }
+        catch (OperationCanceledException)
+        {
+            return false;
+        }
+    }
+}

@@ -1,0 +1,27 @@
+using HostGrid.Core.Failover;
+using HostGrid.Core.Placement;
+using HostGrid.Grains.Placement;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+
+namespace HostGrid.Grains.Hosting;
+
+/// <summary>Registers what HostGrid's grains need in a silo.</summary>
+public static class HostGridGrainsExtensions
+{
+    /// <summary>
+    /// Host-affinity placement, the scheduler, failover options and a clock. Storage is the caller's choice
+    /// (PostgreSQL in the agent, memory in tests) under <see cref="HostGridStorage.ProviderName"/>.
+    /// </summary>
+    public static ISiloBuilder AddHostGridGrains(this ISiloBuilder silo)
+    {
+        silo.AddPlacementDirector<HostAffinityPlacement, HostAffinityPlacementDirector>();
+        silo.Services.AddSingleton(Scheduler.Default);
+        silo.Services.TryAddSingleton(TimeProvider.System);
+        silo.Services.AddOptions<FailoverOptions>()
+            .BindConfiguration(FailoverOptions.SectionName)
+            .ValidateOnStart();
+        silo.Services.AddSingleton<Microsoft.Extensions.Options.IValidateOptions<FailoverOptions>, FailoverOptionsValidator>();
+        return silo;
+    }
+}

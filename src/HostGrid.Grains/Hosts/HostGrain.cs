@@ -1,0 +1,137 @@
+using HostGrid.Contracts.Cluster;
+using HostGrid.Contracts.Errors;
+using HostGrid.Core.Failover;
+using HostGrid.Core.Placement;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+
+namespace HostGrid.Grains.Hosts;
+
+/// <summary>A host's record: capacity, labels, reservations; status from its heartbeats.</summary>
+public sealed partial class HostGrain : Grain, IHostGrain
+{
+    // The same rules placement used, re-checked here because this grain is the authority on the host's capacity.
+    private static readonly IPlacementFilter[] ReservationChecks = [new HostStatusFilter(), new AntiAffinityFilter(), new CapacityFilter()];
+
+    private readonly IPersistentState<HostState> _state;
+    private readonly TimeProvider _time;
+    private readonly FailoverOptions _failover;
+    private readonly ILogger<HostGrain> _logger;
+    private DateTimeOffset? _lastHeartbeat;
+    private HostLoad _load = HostLoad.Idle;
+    private bool _hypervisorHealthy = true;
+    private HostStatus _lastReportedStatus = HostStatus.Joining;
+
+    public HostGrain(
+        [PersistentState("host", HostGridStorage.ProviderName)] IPersistentState<HostState> state,
+        TimeProvider time,
+        IOptions<FailoverOptions> failover,
+        ILogger<HostGrain> logger)
+    {
+        _state = state;
+        _time = time;
+        _failover = failover.Value;
+        _logger = logger;
+    }
+
+    private HostId HostId => new(this.GetPrimaryKeyString());
+
+    public async Task RegisterAsync(HostRegistration registration)
+    {
+        var state = _state.State;
+        var changed = !state.Registered
+            || state.Capacity != registration.Capacity
+            || !state.Labels.OrderBy(l => l.Key).SequenceEqual(registration.Labels.OrderBy(l => l.Key));
+        if (changed)
+        {
+            state.Registered = true;
+            state.Capacity = registration.Capacity;
+            state.Labels = new Dictionary<string, string>(registration.Labels);
+            await _state.WriteStateAsync();
+        }
+
+        await GrainFactory.GetGrain<IInventoryGrain>(IInventoryGrain.Key).AddHostAsync(HostId);
+        LogRegistered(HostId, registration.Capacity.Vcpus, registration.Capacity.MemoryMib, registration.Capacity.DiskGib);
+    }
+
+    public Task HeartbeatAsync(HostHeartbeat heartbeat)
+    {
+        _lastHeartbeat = _time.GetUtcNow();
+        _load = heartbeat.Load;
+        _hypervisorHealthy = heartbeat.HypervisorHealthy;
+        return Task.CompletedTask;
+    }
+
+    public Task<HostSnapshot> GetSnapshotAsync()
+    {
+        EnsureRegistered();
+        return Task.FromResult(Snapshot());
+    }
+
+    public async Task<ReservationResult> TryReserveAsync(Reservation reservation)
+    {
+        EnsureRegistered();
+        if (_state.State.Reservations.ContainsKey(reservation.VmId))
+        {
+            return ReservationResult.Grant;
+        }
+
+        var request = new PlacementRequest(
+            reservation.VmId,
+            new VmSpec(reservation.Resources, new Dictionary<string, string>(), reservation.AntiAffinityGroup, new Dictionary<string, string>()),
+            []);
+        var snapshot = Snapshot();
+        foreach (var check in ReservationChecks)
+        {
+            if (check.Reject(request, snapshot) is { } reason)
+            {
+                return ReservationResult.Refuse(reason);
+            }
+        }
+
+        _state.State.Reservations[reservation.VmId] = reservation;
+        await _state.WriteStateAsync();
+        return ReservationResult.Grant;
+    }
+
+    public async Task ReleaseAsync(VmId vmId)
+    {
+        if (_state.State.Reservations.Remove(vmId))
+        {
+            await _state.WriteStateAsync();
+        }
+    }
+
+    private HostSnapshot Snapshot()
+    {
+        var now = _time.GetUtcNow();
+        var status = _hypervisorHealthy
+            ? HostHealth.Evaluate(_lastHeartbeat, now, _failover)
+            : HostStatus.Down;
+        if (status != _lastReportedStatus)
+        {
+            LogStatusChanged(HostId, _lastReportedStatus, status);
+            _lastReportedStatus = status;
+        }
+
+        var state = _state.State;
+        return new HostSnapshot(
+            HostId,
+            status,
+            state.Capacity,
+            state.Allocated,
+            _load,
+            state.Labels,
+            _lastHeartbeat,
+            state.Reservations.Values.OrderBy(r => r.VmId.Value, StringComparer.Ordinal).ToList(),
+            now);
+    }
+
+    private void EnsureRegistered()
+    {
+        if (!_state.State.Registered)
+        {
+            throw new HostNotFoundException(HostId);
+        }
+    }
+}

@@ -1,0 +1,16 @@
+namespace HostGrid.Grains.Hosts;
+
+/// <summary>The persisted part of a host's record. Heartbeats are kept in memory only: they arrive every second.</summary>
+[GenerateSerializer, Alias("hostgrid.HostState")]
+public sealed class HostState
+{
+    [Id(0)] public bool Registered { get; set; }
+
+    [Id(1)] public ResourceAmounts Capacity { get; set; }
+
+    [Id(2)] public Dictionary<string, string> Labels { get; set; } = [];
+
+    [Id(3)] public Dictionary<VmId, Reservation> Reservations { get; set; } = [];
+
+    public ResourceAmounts Allocated => Reservations.Values.Aggregate(ResourceAmounts.Zero, (sum, r) => sum + r.Resources);
+}

@@ -1,0 +1,267 @@
+using HostGrid.Contracts.Cluster;
+using HostGrid.Contracts.Errors;
+using HostGrid.Core.Placement;
+using HostGrid.Core.Validation;
+using Microsoft.Extensions.Logging;
+
+namespace HostGrid.Grains.Vms;
+
+/// <summary>
+/// The single writer of one guest's record. A command loads the record, asks Core (placement, validation),
+/// reserves capacity on the chosen host, drives the host's agent with the guest's epoch, and persists each step.
+/// Grain calls are not interleaved, so a guest has one command in progress at a time.
+/// </summary>
+public sealed partial class VmGrain : Grain, IVmGrain
+{
+    private readonly IPersistentState<VmRecord> _record;
+    private readonly Scheduler _scheduler;
+    private readonly TimeProvider _time;
+    private readonly ILogger<VmGrain> _logger;
+
+    public VmGrain(
+        [PersistentState("vm", HostGridStorage.ProviderName)] IPersistentState<VmRecord> record,
+        Scheduler scheduler,
+        TimeProvider time,
+        ILogger<VmGrain> logger)
+    {
+        _record = record;
+        _scheduler = scheduler;
+        _time = time;
+        _logger = logger;
+    }
+
+    private VmId VmId => new(this.GetPrimaryKeyString());
+
+    private VmRecord Record => _record.State;
+
+    private VmSpec Spec => Record.Spec!;
+
+    private IInventoryGrain Inventory => GrainFactory.GetGrain<IInventoryGrain>(IInventoryGrain.Key);
+
+    public async Task<VmSnapshot> CreateAsync(CreateVmCommand command)
+    {
+        if (Record.Exists)
+        {
+            throw new VmAlreadyExistsException(VmId);
+        }
+
+        VmSpecValidator.ValidateId(VmId.Value);
+        VmSpecValidator.Validate(command.Spec);
+        var now = _time.GetUtcNow();
+        Record.Spec = command.Spec;
+        Record.DesiredState = command.StartStopped ? VmState.Stopped : VmState.Running;
+        Record.State = VmState.Pending;
+        Record.CreatedAt = now;
+        Record.UpdatedAt = now;
+        try
+        {
+            await PlaceAsync(start: !command.StartStopped, validateSize: true);
+        }
+        catch
+        {
+            await ForgetAsync();
+            throw;
+        }
+
+        LogCreated(VmId, Record.Host!.Value, Record.Epoch);
+        return Snapshot();
+    }
+
+    public Task<VmSnapshot> GetAsync()
+    {
+        EnsureExists();
+        return Task.FromResult(Snapshot());
+    }
+
+    public async Task<VmSnapshot> StartAsync()
+    {
+        EnsureExists();
+        if (Record.State is VmState.Running)
+        {
+            return Snapshot();
+        }
+
+        if (Record.Host is not { } host)
+        {
+            Record.DesiredState = VmState.Running;
+            await PlaceAsync(start: true, validateSize: false);
+            return Snapshot();
+        }
+
+        Record.Epoch++;
+        Record.DesiredState = VmState.Running;
+        await SaveAsync(VmState.Starting, null);
+        try
+        {
+            await Agent(host).StartGuestAsync(VmId, GuestSpec(), Record.Epoch);
+        }
+        catch (Exception e) when (IsUnreachable(e))
+        {
+            Record.DesiredState = VmState.Stopped;
+            await SaveAsync(VmState.Stopped, $"start failed: host {host} unreachable");
+            throw new HostUnreachableException(host, Describe(e));
+        }
+
+        await SaveAsync(VmState.Running, null);
+        LogStarted(VmId, host, Record.Epoch);
+        return Snapshot();
+    }
+
+    public async Task<VmSnapshot> StopAsync()
+    {
+        EnsureExists();
+        if (Record.State is VmState.Stopped or VmState.Pending || Record.Host is not { } host)
+        {
+            Record.DesiredState = VmState.Stopped;
+            await SaveAsync(Record.State, Record.StatusMessage);
+            return Snapshot();
+        }
+
+        var previous = Record.State;
+        Record.DesiredState = VmState.Stopped;
+        await SaveAsync(VmState.Stopping, null);
+        try
+        {
+            await Agent(host).StopGuestAsync(VmId, Record.Epoch);
+        }
+        catch (Exception e) when (IsUnreachable(e))
+        {
+            await SaveAsync(previous, $"stop failed: host {host} unreachable");
+            throw new HostUnreachableException(host, Describe(e));
+        }
+
+        await SaveAsync(VmState.Stopped, null);
+        LogStopped(VmId, host, Record.Epoch);
+        return Snapshot();
+    }
+
+    public async Task DeleteAsync()
+    {
+        EnsureExists();
+        if (Record.Host is { } host)
+        {
+            if (Record.State is not (VmState.Stopped or VmState.Pending))
+            {
+                try
+                {
+                    await Agent(host).StopGuestAsync(VmId, Record.Epoch);
+                }
+                catch (Exception e) when (IsUnreachable(e))
+                {
+                    throw new HostUnreachableException(host, $"cannot stop vm {VmId} before deleting it: {Describe(e)}");
+                }
+            }
+
+            await GrainFactory.GetGrain<IHostGrain>(host.Value).ReleaseAsync(VmId);
+        }
+
+        await ForgetAsync();
+        LogDeleted(VmId);
+    }
+
+    /// <summary>
+    /// Ranks the hosts, then reserves on the best one that accepts; a host that refuses or whose agent cannot start
+    /// the guest is released and the next candidate tried. Each attempt raises the epoch, so a start that timed out
+    /// on an earlier host can never be confused with the current copy.
+    /// </summary>
+    private async Task PlaceAsync(bool start, bool validateSize)
+    {
+        var hosts = await ReadHostsAsync();
+        if (validateSize)
+        {
+            VmSpecValidator.ValidateAgainstLargestHost(Spec, hosts);
+        }
+
+        var decision = _scheduler.Place(new PlacementRequest(VmId, Spec, hosts));
+        var refusals = decision.Rejections.ToList();
+        foreach (var hostId in decision.Candidates)
+        {
+            var host = GrainFactory.GetGrain<IHostGrain>(hostId.Value);
+            var reservation = await host.TryReserveAsync(new Reservation(VmId, Spec.Resources, Spec.AntiAffinityGroup));
+            if (!reservation.Granted)
+            {
+                refusals.Add(new PlacementRejection(hostId, "reservation", reservation.RefusalReason!));
+                continue;
+            }
+
+            Record.Host = hostId;
+            Record.Epoch++;
+            Record.Exists = true;
+            if (!start)
+            {
+                await SaveAsync(VmState.Stopped, null);
+                return;
+            }
+
+            await SaveAsync(VmState.Starting, null);
+            try
+            {
+                await Agent(hostId).StartGuestAsync(VmId, GuestSpec(), Record.Epoch);
+            }
+            catch (Exception e) when (IsUnreachable(e))
+            {
+                LogPlacementAttemptFailed(VmId, hostId, Describe(e));
+                refusals.Add(new PlacementRejection(hostId, "start", $"agent unreachable ({Describe(e)})"));
+                await host.ReleaseAsync(VmId);
+                Record.Host = null;
+                continue;
+            }
+
+            await SaveAsync(VmState.Running, null);
+            LogPlaced(VmId, hostId, Record.Epoch);
+            return;
+        }
+
+        throw new InsufficientCapacityException(
+            new PlacementDecision([], refusals).Explain(VmId, Spec.Resources));
+    }
+
+    private async Task<IReadOnlyList<HostSnapshot>> ReadHostsAsync()
+    {
+        var ids = await Inventory.ListHostsAsync();
+        return await Task.WhenAll(ids.Select(id => GrainFactory.GetGrain<IHostGrain>(id.Value).GetSnapshotAsync()));
+    }
+
+    private async Task SaveAsync(VmState state, string? message)
+    {
+        Record.State = state;
+        Record.StatusMessage = message;
+        Record.UpdatedAt = _time.GetUtcNow();
+        await _record.WriteStateAsync();
+        await Inventory.UpsertVmAsync(new VmSummary(VmId, Record.Host, state, Spec.Labels));
+    }
+
+    private async Task ForgetAsync()
+    {
+        if (_record.RecordExists)
+        {
+            await Inventory.RemoveVmAsync(VmId);
+            await _record.ClearStateAsync();
+        }
+
+        _record.State = new VmRecord();
+        DeactivateOnIdle();
+    }
+
+    private void EnsureExists()
+    {
+        if (!Record.Exists)
+        {
+            throw new VmNotFoundException(VmId);
+        }
+    }
+
+    private IHostAgentGrain Agent(HostId host) => GrainFactory.GetGrain<IHostAgentGrain>(host.Value);
+
+    private GuestSpec GuestSpec() => new(Spec.Resources, Spec.Labels);
+
+    private VmSnapshot Snapshot() => new(
+        VmId, Spec, Record.DesiredState, Record.State, Record.Host, Record.Epoch, Record.StatusMessage, Record.CreatedAt, Record.UpdatedAt);
+
+    /// <summary>Failures that mean "the agent could not be reached or did not answer", as opposed to a refusal.</summary>
+    private static bool IsUnreachable(Exception e) =>
+        e is HostUnreachableException or SiloUnavailableException or TimeoutException or OrleansMessageRejectionException
+        || e.InnerException is { } inner && IsUnreachable(inner);
+
+    private static string Describe(Exception e) => e is HostGridException ? e.Message : e.GetType().Name + ": " + e.Message;
+}

@@ -1,0 +1,4 @@
+global using HostGrid.Contracts;
+global using HostGrid.Contracts.Hosts;
+global using HostGrid.Contracts.Vms;
+global using Xunit;

@@ -1,0 +1,84 @@
+using HostGrid.Contracts.Errors;
+
+namespace HostGrid.Grains.Tests;
+
+public sealed class LifecycleTests : IClassFixture<SimulatedClusterFixture>
+{
+    private readonly SimulatedClusterFixture _cluster;
+
+    public LifecycleTests(SimulatedClusterFixture cluster) => _cluster = cluster;
+
+    [Fact]
+    public async Task StopStartDelete_DriverAndRecordFollow()
+    {
+        var vm = _cluster.Client.GetGrain<IVmGrain>("life-1");
+        var created = await vm.CreateAsync(new CreateVmCommand(Specs.Small()));
+        var host = created.Host!.Value;
+        var driver = _cluster.DriverOf(host);
+        Assert.Contains(await driver.ListAsync(CancellationToken.None), g => g.VmId == created.VmId && g.Epoch == created.Epoch);
+
+        var stopped = await vm.StopAsync();
+        Assert.Equal(VmState.Stopped, stopped.State);
+        Assert.DoesNotContain(await driver.ListAsync(CancellationToken.None), g => g.VmId == created.VmId);
+        Assert.Contains((await _cluster.HostAsync(host.Value)).Reservations, r => r.VmId == created.VmId);
+
+        var started = await vm.StartAsync();
+        Assert.Equal(VmState.Running, started.State);
+        Assert.True(started.Epoch > created.Epoch, "a restart raises the epoch");
+        Assert.Contains(await driver.ListAsync(CancellationToken.None), g => g.VmId == created.VmId && g.Epoch == started.Epoch);
+
+        await vm.DeleteAsync();
+        await Assert.ThrowsAsync<VmNotFoundException>(() => vm.GetAsync());
+        Assert.DoesNotContain(await driver.ListAsync(CancellationToken.None), g => g.VmId == created.VmId);
+        Assert.DoesNotContain((await _cluster.HostAsync(host.Value)).Reservations, r => r.VmId == created.VmId);
+    }
+
+    [Fact]
+    public async Task CreateStopped_ReservesButDoesNotRun()
+    {
+        var vm = _cluster.Client.GetGrain<IVmGrain>("cold-1");
+        var created = await vm.CreateAsync(new CreateVmCommand(Specs.Small(), StartStopped: true));
+
+        Assert.Equal(VmState.Stopped, created.State);
+        Assert.DoesNotContain(await _cluster.DriverOf(created.Host!.Value).ListAsync(CancellationToken.None), g => g.VmId == created.VmId);
+        await vm.DeleteAsync();
+    }
+
+    [Fact]
+    public async Task AgentCommand_StaleEpoch_RefusedAndGuestKeepsRunning()
+    {
+        var vm = _cluster.Client.GetGrain<IVmGrain>("fenced-1");
+        var created = await vm.CreateAsync(new CreateVmCommand(Specs.Small()));
+        await vm.StopAsync();
+        var restarted = await vm.StartAsync();
+        var agent = _cluster.Client.GetGrain<IHostAgentGrain>(restarted.Host!.Value.Value);
+
+        var error = await Assert.ThrowsAsync<StaleEpochException>(() => agent.StopGuestAsync(created.VmId, created.Epoch));
+
+        Assert.Equal(restarted.Epoch, error.Current);
+        Assert.Contains(await agent.ListGuestsAsync(), g => g.VmId == created.VmId && g.Epoch == restarted.Epoch);
+        await vm.DeleteAsync();
+    }
+
+    [Fact]
+    public async Task AgentOfUnknownHost_FailsFastAsUnreachable()
+    {
+        var agent = _cluster.Client.GetGrain<IHostAgentGrain>("hv-nowhere");
+
+        var started = DateTime.UtcNow;
+        var error = await Assert.ThrowsAsync<HostUnreachableException>(() => agent.ListGuestsAsync());
+
+        Assert.Equal("hv-nowhere", error.HostId.Value);
+        Assert.True(DateTime.UtcNow - started < TimeSpan.FromSeconds(5), "fails fast, not after a timeout");
+    }
+
+    [Fact]
+    public async Task UnknownVm_NotFound()
+    {
+        var vm = _cluster.Client.GetGrain<IVmGrain>("ghost");
+
+        await Assert.ThrowsAsync<VmNotFoundException>(() => vm.GetAsync());
+        await Assert.ThrowsAsync<VmNotFoundException>(() => vm.StartAsync());
+        await Assert.ThrowsAsync<VmNotFoundException>(() => vm.DeleteAsync());
+    }
+}
