@@ -1,0 +1,20 @@
+using HostGrid.Api.V1;
+
+namespace HostGrid.Cli.Output;
+
+/// <summary>Prints the results of commands, as tables for people or as JSON for scripts.</summary>
+internal interface IOutputRenderer
+{
+    void WriteCluster(Api.V1.Cluster cluster);
+
+    void WriteHosts(IReadOnlyList<Host> hosts);
+
+    /// <summary>One host; <paramref name="vms"/> are the guests on it (the table view lists them).</summary>
+    void WriteHost(Host host, IReadOnlyList<Vm> vms);
+
+    void WriteVms(IReadOnlyList<Vm> vms);
+
+    void WriteVm(Vm vm);
+
+    void WriteDeleted(string name);
+}

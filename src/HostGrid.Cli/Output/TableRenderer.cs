@@ -1,0 +1,163 @@
+using HostGrid.Api.V1;
+using Spectre.Console;
+using Spectre.Console.Rendering;
+
+namespace HostGrid.Cli.Output;
+
+/// <summary>Spectre.Console tables; colour only on a terminal, and wide lines when piped so rows do not wrap.</summary>
+internal sealed class TableRenderer : IOutputRenderer
+{
+    private const int PipedWidth = 240;
+    private readonly IAnsiConsole _console;
+
+    public TableRenderer(TextWriter output)
+    {
+        var terminal = ReferenceEquals(output, Console.Out) && !Console.IsOutputRedirected;
+        _console = AnsiConsole.Create(new AnsiConsoleSettings
+        {
+            Out = new AnsiConsoleOutput(output),
+            Ansi = terminal ? AnsiSupport.Detect : AnsiSupport.No,
+            ColorSystem = terminal ? ColorSystemSupport.Detect : ColorSystemSupport.NoColors,
+            Interactive = InteractionSupport.No,
+        });
+        if (!terminal)
+            _console.Profile.Width = PipedWidth;
+    }
+
+    public void WriteCluster(Api.V1.Cluster cluster)
+    {
+        var totals = NewTable("RESOURCE", "ALLOCATED", "CAPACITY", "USED");
+        AddTotal(totals, "cpu (vcpus)", cluster.Allocated?.Vcpus ?? 0, cluster.Capacity?.Vcpus ?? 0);
+        AddTotal(totals, "memory (MiB)", cluster.Allocated?.MemoryMib ?? 0, cluster.Capacity?.MemoryMib ?? 0);
+        AddTotal(totals, "disk (GiB)", cluster.Allocated?.DiskGib ?? 0, cluster.Capacity?.DiskGib ?? 0);
+        _console.Write(totals);
+
+        var states = cluster.VmsByState.Where(s => s.Value > 0).OrderBy(s => s.Key, StringComparer.Ordinal)
+            .Select(s => $"{TextFormat.StateKey(s.Key)} {s.Value}");
+        _console.WriteLine($"VMs: {cluster.VmCount}" + (cluster.VmCount > 0 ? $" ({string.Join(", ", states)})" : ""));
+        _console.WriteLine();
+
+        var hosts = NewTable("HOST", "STATUS", "VMS", "CPU LOAD", "MEMORY LOAD", "HEARTBEAT");
+        foreach (var host in cluster.Hosts.OrderBy(h => h.HostId, StringComparer.Ordinal))
+        {
+            hosts.AddRow(
+                Text(host.HostId), Status(host.Status), Text(host.VmIds.Count.ToString()),
+                LoadBar(host.Load?.CpuFraction), LoadBar(host.Load?.MemoryFraction),
+                Text(TextFormat.HeartbeatAge(host.HeartbeatAgeSeconds)));
+        }
+        _console.Write(hosts);
+    }
+
+    public void WriteHosts(IReadOnlyList<Host> hosts)
+    {
+        var table = NewTable("HOST", "STATUS", "VMS", "CPU", "MEMORY (MiB)", "DISK (GiB)", "LOAD (cpu/mem)", "HEARTBEAT", "LABELS");
+        foreach (var host in hosts)
+        {
+            table.AddRow(
+                Text(host.HostId), Status(host.Status), Text(host.VmIds.Count.ToString()),
+                Text($"{host.Allocated?.Vcpus ?? 0}/{host.Capacity?.Vcpus ?? 0}"),
+                Text($"{host.Allocated?.MemoryMib ?? 0}/{host.Capacity?.MemoryMib ?? 0}"),
+                Text($"{host.Allocated?.DiskGib ?? 0}/{host.Capacity?.DiskGib ?? 0}"),
+                Text(host.Load is null ? "-" : $"{TextFormat.Percent(host.Load.CpuFraction)}/{TextFormat.Percent(host.Load.MemoryFraction)}"),
+                Text(TextFormat.HeartbeatAge(host.HeartbeatAgeSeconds)),
+                Text(TextFormat.Labels(host.Labels)));
+        }
+        _console.Write(table);
+    }
+
+    public void WriteHost(Host host, IReadOnlyList<Vm> vms)
+    {
+        var details = Details(
+            ("Host", Text(host.HostId)),
+            ("Status", Status(host.Status)),
+            ("Heartbeat", Text(TextFormat.HeartbeatAge(host.HeartbeatAgeSeconds))),
+            ("CPU", AllocationBar(host.Allocated?.Vcpus ?? 0, host.Capacity?.Vcpus ?? 0, "vcpus")),
+            ("Memory", AllocationBar(host.Allocated?.MemoryMib ?? 0, host.Capacity?.MemoryMib ?? 0, "MiB")),
+            ("Disk", AllocationBar(host.Allocated?.DiskGib ?? 0, host.Capacity?.DiskGib ?? 0, "GiB")),
+            ("CPU load", LoadBar(host.Load?.CpuFraction)),
+            ("Memory load", LoadBar(host.Load?.MemoryFraction)),
+            ("Labels", Text(TextFormat.Labels(host.Labels))));
+        _console.Write(details);
+        _console.WriteLine();
+        _console.WriteLine($"VMs: {vms.Count}");
+        if (vms.Count > 0)
+            WriteVms(vms);
+    }
+
+    public void WriteVms(IReadOnlyList<Vm> vms)
+    {
+        var table = NewTable("VM", "STATE", "DESIRED", "HOST", "CPUS", "MEMORY (MiB)", "DISK (GiB)", "EPOCH", "LABELS");
+        foreach (var vm in vms)
+        {
+            table.AddRow(
+                Text(vm.VmId), State(vm.State), Text(TextFormat.Name(vm.DesiredState)), Text(Or(vm.HostId)),
+                Text($"{vm.Resources?.Vcpus ?? 0}"), Text($"{vm.Resources?.MemoryMib ?? 0}"), Text($"{vm.Resources?.DiskGib ?? 0}"),
+                Text(vm.Epoch.ToString()), Text(TextFormat.Labels(vm.Labels)));
+        }
+        _console.Write(table);
+    }
+
+    public void WriteVm(Vm vm) => _console.Write(Details(
+        ("VM", Text(vm.VmId)),
+        ("State", State(vm.State)),
+        ("Desired", Text(TextFormat.Name(vm.DesiredState))),
+        ("Host", Text(Or(vm.HostId))),
+        ("Epoch", Text(vm.Epoch.ToString())),
+        ("Resources", Text($"{vm.Resources?.Vcpus ?? 0} vcpus, {vm.Resources?.MemoryMib ?? 0} MiB, {vm.Resources?.DiskGib ?? 0} GiB")),
+        ("Labels", Text(TextFormat.Labels(vm.Labels))),
+        ("Anti-affinity", Text(Or(vm.AntiAffinityGroup))),
+        ("Host labels", Text(TextFormat.Labels(vm.RequiredHostLabels))),
+        ("Message", Text(Or(vm.StatusMessage))),
+        ("Created", Text(TextFormat.Timestamp(vm.CreateTime))),
+        ("Updated", Text(TextFormat.Timestamp(vm.UpdateTime)))));
+
+    public void WriteDeleted(string name) => _console.WriteLine($"deleted {name}");
+
+    private static Table NewTable(params string[] columns)
+    {
+        var table = new Table().Border(TableBorder.Simple);
+        foreach (var column in columns)
+            table.AddColumn(new TableColumn(new Text(column, new Style(decoration: Decoration.Bold))));
+        return table;
+    }
+
+    private static Grid Details(params (string Label, IRenderable Value)[] rows)
+    {
+        var grid = new Grid().AddColumn(new GridColumn().PadRight(2)).AddColumn();
+        foreach (var (label, value) in rows)
+            grid.AddRow(new Text(label, new Style(decoration: Decoration.Bold)), value);
+        return grid;
+    }
+
+    private static void AddTotal(Table table, string resource, long allocated, long capacity) =>
+        table.AddRow(Text(resource), Text(allocated.ToString()), Text(capacity.ToString()), Bar(TextFormat.Fraction(allocated, capacity)));
+
+    private static Text AllocationBar(long allocated, long capacity, string unit) =>
+        Text($"{TextFormat.Bar(TextFormat.Fraction(allocated, capacity))}  {allocated}/{capacity} {unit}");
+
+    private static Text LoadBar(double? fraction) => fraction is { } value ? Bar(value) : Text("-");
+
+    private static Text Bar(double fraction) =>
+        new Text(TextFormat.Bar(fraction), new Style(fraction >= 0.9 ? Color.Red : fraction >= 0.7 ? Color.Yellow : Color.Green));
+
+    private static Text Status(HostStatus status) => new Text(TextFormat.Name(status), new Style(status switch
+    {
+        HostStatus.Up => Color.Green,
+        HostStatus.Suspect => Color.Yellow,
+        HostStatus.Down => Color.Red,
+        HostStatus.Joining => Color.Blue,
+        _ => Color.Grey,
+    }));
+
+    private static Text State(VmState state) => new Text(TextFormat.Name(state), new Style(state switch
+    {
+        VmState.Running => Color.Green,
+        VmState.Failed => Color.Red,
+        VmState.Pending or VmState.Starting or VmState.Stopping or VmState.Migrating or VmState.Deleting => Color.Yellow,
+        _ => Color.Grey,
+    }));
+
+    private static Text Text(string value) => new(value);
+
+    private static string Or(string value) => value.Length == 0 ? "-" : value;
+}

@@ -1,0 +1,44 @@
+using Google.Protobuf;
+using Grpc.Core;
+
+namespace HostGrid.Cli.Tests;
+
+/// <summary>An in-memory gateway: answers unary calls by method name and records every request with its options.</summary>
+internal sealed class FakeGateway : CallInvoker
+{
+    private readonly Dictionary<string, Func<IMessage, IMessage>> _handlers = [];
+
+    public List<(string Method, IMessage Request, CallOptions Options)> Calls { get; } = [];
+
+    /// <summary>Answers <paramref name="method"/> (e.g. "GetVm") with <paramref name="handler"/>, which may throw an RpcException.</summary>
+    public FakeGateway On<TRequest>(string method, Func<TRequest, IMessage> handler)
+        where TRequest : IMessage
+    {
+        _handlers[method] = request => handler((TRequest)request);
+        return this;
+    }
+
+    public T Request<T>(int index = 0)
+        where T : IMessage => Calls.Select(c => c.Request).OfType<T>().ElementAt(index);
+
+    public override AsyncUnaryCall<TResponse> AsyncUnaryCall<TRequest, TResponse>(
+        Method<TRequest, TResponse> method, string? host, CallOptions options, TRequest request)
+    {
+        var message = (IMessage)request;
+        Calls.Add((method.Name, message.Descriptor.Parser.ParseFrom(message.ToByteString()), options)); // a copy: paging reuses the request
+        var response = Task.Run(() => (TResponse)_handlers[method.Name](message));
+        return new AsyncUnaryCall<TResponse>(response, Task.FromResult(new Metadata()), () => Status.DefaultSuccess, () => [], () => { });
+    }
+
+    public override TResponse BlockingUnaryCall<TRequest, TResponse>(Method<TRequest, TResponse> method, string? host, CallOptions options, TRequest request) =>
+        throw new NotSupportedException();
+
+    public override AsyncServerStreamingCall<TResponse> AsyncServerStreamingCall<TRequest, TResponse>(Method<TRequest, TResponse> method, string? host, CallOptions options, TRequest request) =>
+        throw new NotSupportedException();
+
+    public override AsyncClientStreamingCall<TRequest, TResponse> AsyncClientStreamingCall<TRequest, TResponse>(Method<TRequest, TResponse> method, string? host, CallOptions options) =>
+        throw new NotSupportedException();
+
+    public override AsyncDuplexStreamingCall<TRequest, TResponse> AsyncDuplexStreamingCall<TRequest, TResponse>(Method<TRequest, TResponse> method, string? host, CallOptions options) =>
+        throw new NotSupportedException();
+}
