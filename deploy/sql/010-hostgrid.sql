@@ -1,0 +1,19 @@
+-- HostGrid's own tables. Idempotent.
+
+-- The durable event log: one row per thing that happened. subject is a resource name (hosts/hv-1,
+-- vms/web-1); host_id, vm_id and epoch are copied out of the payload where they apply, so they can
+-- be filtered without parsing JSON. seq is taken at insert, not at commit: a reader tailing by seq
+-- can see a gap that a slower transaction fills later.
+CREATE TABLE IF NOT EXISTS hostgrid_events (
+    seq     bigserial   PRIMARY KEY,
+    at      timestamptz NOT NULL DEFAULT now(),
+    kind    text        NOT NULL,
+    subject text        NOT NULL,
+    host_id text        NULL,
+    vm_id   text        NULL,
+    epoch   bigint      NULL,
+    payload jsonb       NOT NULL DEFAULT '{}'::jsonb
+);
+
+-- "Events of vms/web-1 after seq N", in order.
+CREATE INDEX IF NOT EXISTS hostgrid_events_subject ON hostgrid_events (subject, seq);
