@@ -1,0 +1,66 @@
+using System.Net;
+using HostGrid.Core.Cluster;
+using HostGrid.Core.Configuration;
+using HostGrid.Grains;
+using HostGrid.Grains.Hosting;
+using HostGrid.Hypervisor;
+using HostGrid.Hypervisor.Simulated;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Orleans.Configuration;
+
+namespace HostGrid.Agent.Hosting;
+
+/// <summary>Wires the agent process: options, the Orleans silo on PostgreSQL, the hosts it serves and their driver.</summary>
+public static class HostGridAgentExtensions
+{
+    /// <summary>ADO.NET invariant name of Npgsql, which the Orleans providers load by name.</summary>
+    public const string NpgsqlInvariant = "Npgsql";
+
+    public static IHostApplicationBuilder AddHostGridAgent(this IHostApplicationBuilder builder)
+    {
+        var cluster = ValidatedOptions.Bind<HostGridClusterOptions, HostGridClusterOptionsValidator>(builder.Configuration, builder.Services, HostGridClusterOptions.SectionName);
+        var agent = ValidatedOptions.Bind<HostGridAgentOptions, HostGridAgentOptionsValidator>(builder.Configuration, builder.Services, HostGridAgentOptions.SectionName);
+        var simulated = builder.Configuration.GetSection(SimulatedHypervisorOptions.SectionName).Get<SimulatedHypervisorOptions>() ?? new();
+
+        var hosts = agent.Hosts
+            .Select(h => new HostRegistration(new HostId(h.Id), new ResourceAmounts(h.Vcpus, h.MemoryMib, h.DiskGib), h.Labels))
+            .ToList();
+
+        builder.UseOrleans(silo =>
+        {
+            silo.Configure<ClusterOptions>(o =>
+            {
+                o.ClusterId = cluster.ClusterId;
+                o.ServiceId = cluster.ServiceId;
+            });
+            silo.ConfigureEndpoints(IPAddress.Parse(agent.AdvertisedAddress), agent.SiloPort, agent.GatewayPort, listenOnAnyHostAddress: false);
+            silo.UseAdoNetClustering(o =>
+            {
+                o.Invariant = NpgsqlInvariant;
+                o.ConnectionString = cluster.ConnectionString;
+            });
+            silo.AddAdoNetGrainStorage(HostGridStorage.ProviderName, o =>
+            {
+                o.Invariant = NpgsqlInvariant;
+                o.ConnectionString = cluster.ConnectionString;
+            });
+            silo.UseAdoNetReminderService(o =>
+            {
+                o.Invariant = NpgsqlInvariant;
+                o.ConnectionString = cluster.ConnectionString;
+            });
+            silo.AddHostGridGrains();
+            silo.ServeHosts(hosts, (sp, host) => CreateDriver(agent.Driver, host, simulated, sp));
+        });
+        return builder;
+    }
+
+    private static IHypervisorDriver CreateDriver(HypervisorDriverKind kind, HostRegistration host, SimulatedHypervisorOptions simulated, IServiceProvider services) =>
+        kind switch
+        {
+            HypervisorDriverKind.Simulated => new SimulatedHypervisor(host.HostId, simulated, services.GetRequiredService<TimeProvider>()),
+            _ => throw new ArgumentOutOfRangeException(nameof(kind), kind, "unknown hypervisor driver"),
+        };
+}

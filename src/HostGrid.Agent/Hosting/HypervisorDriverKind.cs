@@ -1,0 +1,8 @@
+namespace HostGrid.Agent.Hosting;
+
+/// <summary>The hypervisor drivers an agent can run.</summary>
+public enum HypervisorDriverKind
+{
+    /// <summary>Guests simulated in memory (the default, for development and tests).</summary>
+    Simulated,
+}

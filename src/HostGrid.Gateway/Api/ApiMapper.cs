@@ -1,0 +1,152 @@
+using Google.Protobuf.WellKnownTypes;
+using HostGrid.Contracts.Errors;
+using HostGrid.Core.Validation;
+using Proto = HostGrid.Api.V1;
+
+namespace HostGrid.Gateway.Api;
+
+/// <summary>Translates between the public API's messages and HostGrid's domain records.</summary>
+public static class ApiMapper
+{
+    public const string VmCollection = "vms";
+    public const string HostCollection = "hosts";
+
+    /// <summary>A guest id from <c>vms/{id}</c> or a bare id, validated; <paramref name="field"/> names the request field.</summary>
+    public static VmId ParseVmName(string name, string field = "name") =>
+        VmSpecValidator.ValidateId(ResourceNames.StripCollection(name, VmCollection), field);
+
+    public static HostId ParseHostName(string name, string field = "name")
+    {
+        var id = ResourceNames.StripCollection(name, HostCollection);
+        if (ResourceNames.Problem(id) is { } problem)
+        {
+            throw new InvalidSpecException(field, problem);
+        }
+
+        return new HostId(id);
+    }
+
+    /// <summary>Checks a create request completely before anything changes.</summary>
+    public static (VmId Id, CreateVmCommand Command) ToCommand(Proto.CreateVmRequest request)
+    {
+        var id = VmSpecValidator.ValidateId(request.VmId);
+        if (request.Resources is null)
+        {
+            throw new InvalidSpecException("resources", "required: vcpus, memory_mib and disk_gib");
+        }
+
+        var spec = new VmSpec(
+            new ResourceAmounts(request.Resources.Vcpus, request.Resources.MemoryMib, request.Resources.DiskGib),
+            new Dictionary<string, string>(request.Labels),
+            string.IsNullOrEmpty(request.AntiAffinityGroup) ? null : request.AntiAffinityGroup,
+            new Dictionary<string, string>(request.RequiredHostLabels),
+            request.PlacementPolicy switch
+            {
+                Proto.PlacementPolicy.Unspecified or Proto.PlacementPolicy.Spread => PlacementPolicy.Spread,
+                Proto.PlacementPolicy.Pack => PlacementPolicy.Pack,
+                _ => throw new InvalidSpecException("placement_policy", $"unknown value {(int)request.PlacementPolicy}"),
+            },
+            string.IsNullOrEmpty(request.TargetHostId) ? null : new HostId(request.TargetHostId));
+        VmSpecValidator.Validate(spec);
+        return (id, new CreateVmCommand(spec, request.StartStopped));
+    }
+
+    public static Proto.Vm ToProto(VmSnapshot vm)
+    {
+        var message = new Proto.Vm
+        {
+            Name = $"{VmCollection}/{vm.VmId}",
+            VmId = vm.VmId.Value,
+            Resources = ToProto(vm.Spec.Resources),
+            AntiAffinityGroup = vm.Spec.AntiAffinityGroup ?? "",
+            DesiredState = ToProto(vm.DesiredState),
+            State = ToProto(vm.State),
+            HostId = vm.Host?.Value ?? "",
+            Epoch = vm.Epoch,
+            StatusMessage = vm.StatusMessage ?? "",
+            CreateTime = Timestamp.FromDateTimeOffset(vm.CreatedAt),
+            UpdateTime = Timestamp.FromDateTimeOffset(vm.UpdatedAt),
+        };
+        AddAll(message.Labels, vm.Spec.Labels);
+        AddAll(message.RequiredHostLabels, vm.Spec.RequiredHostLabels);
+        return message;
+    }
+
+    public static Proto.Host ToProto(HostSnapshot host)
+    {
+        var message = new Proto.Host
+        {
+            Name = $"{HostCollection}/{host.HostId}",
+            HostId = host.HostId.Value,
+            Status = ToProto(host.Status),
+            Capacity = ToProto(host.Capacity),
+            Allocated = ToProto(host.Allocated),
+            Load = new Proto.HostLoad
+            {
+                CpuFraction = host.Load.CpuFraction,
+                MemoryFraction = host.Load.MemoryFraction,
+                RunningVms = host.Load.RunningVms,
+            },
+            HeartbeatAgeSeconds = host.LastHeartbeat is { } last ? (host.AsOf - last).TotalSeconds : -1,
+        };
+        if (host.LastHeartbeat is { } beat)
+        {
+            message.LastHeartbeatTime = Timestamp.FromDateTimeOffset(beat);
+        }
+
+        AddAll(message.Labels, host.Labels);
+        message.VmIds.AddRange(host.Reservations.Select(r => r.VmId.Value));
+        return message;
+    }
+
+    public static Proto.Resources ToProto(ResourceAmounts r) =>
+        new() { Vcpus = r.Vcpus, MemoryMib = r.MemoryMib, DiskGib = r.DiskGib };
+
+    public static Proto.VmState ToProto(VmState state) => state switch
+    {
+        VmState.Pending => Proto.VmState.Pending,
+        VmState.Starting => Proto.VmState.Starting,
+        VmState.Running => Proto.VmState.Running,
+        VmState.Stopping => Proto.VmState.Stopping,
+        VmState.Stopped => Proto.VmState.Stopped,
+        VmState.Migrating => Proto.VmState.Migrating,
+        VmState.Failed => Proto.VmState.Failed,
+        VmState.Deleting => Proto.VmState.Deleting,
+        _ => Proto.VmState.Unspecified,
+    };
+
+    /// <summary>A state filter; UNSPECIFIED means no filter.</summary>
+    public static VmState? FromProto(Proto.VmState state, string field) =>
+        state == Proto.VmState.Unspecified
+            ? null
+            : System.Enum.GetValues<VmState>().Cast<VmState?>().FirstOrDefault(s => ToProto(s!.Value) == state)
+              ?? throw new InvalidSpecException(field, $"unknown state {(int)state}");
+
+    public static Proto.HostStatus ToProto(HostStatus status) => status switch
+    {
+        HostStatus.Joining => Proto.HostStatus.Joining,
+        HostStatus.Up => Proto.HostStatus.Up,
+        HostStatus.Suspect => Proto.HostStatus.Suspect,
+        HostStatus.Down => Proto.HostStatus.Down,
+        HostStatus.Maintenance => Proto.HostStatus.Maintenance,
+        _ => Proto.HostStatus.Unspecified,
+    };
+
+    public static HostStatus? FromProto(Proto.HostStatus status, string field) =>
+        status == Proto.HostStatus.Unspecified
+            ? null
+            : System.Enum.GetValues<HostStatus>().Cast<HostStatus?>().FirstOrDefault(s => ToProto(s!.Value) == status)
+              ?? throw new InvalidSpecException(field, $"unknown status {(int)status}");
+
+    /// <summary>True when <paramref name="labels"/> has every wanted label.</summary>
+    public static bool HasLabels(IReadOnlyDictionary<string, string> labels, IDictionary<string, string> wanted) =>
+        wanted.All(w => labels.TryGetValue(w.Key, out var v) && v == w.Value);
+
+    private static void AddAll(Google.Protobuf.Collections.MapField<string, string> map, IReadOnlyDictionary<string, string> labels)
+    {
+        foreach (var (key, value) in labels)
+        {
+            map[key] = value;
+        }
+    }
+}

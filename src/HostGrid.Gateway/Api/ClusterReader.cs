@@ -1,0 +1,40 @@
+using HostGrid.Contracts.Cluster;
+
+namespace HostGrid.Gateway.Api;
+
+/// <summary>Reads the cluster's hosts and guests through their grains.</summary>
+public sealed class ClusterReader
+{
+    private readonly IGrainFactory _grains;
+
+    public ClusterReader(IGrainFactory grains) => _grains = grains;
+
+    public IInventoryGrain Inventory => _grains.GetGrain<IInventoryGrain>(IInventoryGrain.Key);
+
+    public IVmGrain Vm(VmId id) => _grains.GetGrain<IVmGrain>(id.Value);
+
+    public IHostGrain Host(HostId id) => _grains.GetGrain<IHostGrain>(id.Value);
+
+    public async Task<IReadOnlyList<HostSnapshot>> HostsAsync()
+    {
+        var ids = await Inventory.ListHostsAsync();
+        return await Task.WhenAll(ids.Select(id => Host(id).GetSnapshotAsync()));
+    }
+
+    /// <summary>Full records of the given guests; one deleted meanwhile is left out.</summary>
+    public async Task<IReadOnlyList<VmSnapshot>> VmsAsync(IEnumerable<VmId> ids)
+    {
+        var reads = await Task.WhenAll(ids.Select(async id =>
+        {
+            try
+            {
+                return await Vm(id).GetAsync();
+            }
+            catch (Contracts.Errors.VmNotFoundException)
+            {
+                return null;
+            }
+        }));
+        return reads.OfType<VmSnapshot>().ToList();
+    }
+}

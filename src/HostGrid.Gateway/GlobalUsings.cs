@@ -1,0 +1,3 @@
+global using HostGrid.Contracts;
+global using HostGrid.Contracts.Hosts;
+global using HostGrid.Contracts.Vms;

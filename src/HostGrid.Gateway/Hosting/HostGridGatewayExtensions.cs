@@ -1,0 +1,59 @@
+using System.Net;
+using HostGrid.Core.Cluster;
+using HostGrid.Core.Configuration;
+using HostGrid.Gateway.Api;
+using Microsoft.AspNetCore.Server.Kestrel.Core;
+using Orleans.Configuration;
+
+namespace HostGrid.Gateway.Hosting;
+
+/// <summary>Wires the gateway: an Orleans client of the cluster and the gRPC API on one HTTP/2 endpoint.</summary>
+public static class HostGridGatewayExtensions
+{
+    private static readonly TimeSpan ConnectRetryDelay = TimeSpan.FromSeconds(1);
+
+    public static WebApplicationBuilder AddHostGridGateway(this WebApplicationBuilder builder)
+    {
+        var cluster = ValidatedOptions.Bind<HostGridClusterOptions, HostGridClusterOptionsValidator>(builder.Configuration, builder.Services, HostGridClusterOptions.SectionName);
+        var gateway = ValidatedOptions.Bind<GatewayOptions, GatewayOptionsValidator>(builder.Configuration, builder.Services, GatewayOptions.SectionName);
+
+        builder.WebHost.ConfigureKestrel(kestrel =>
+            kestrel.Listen(IPAddress.Parse(gateway.Address), gateway.Port, listen => listen.Protocols = HttpProtocols.Http2));
+
+        builder.UseOrleansClient(client =>
+        {
+            client.Configure<ClusterOptions>(o =>
+            {
+                o.ClusterId = cluster.ClusterId;
+                o.ServiceId = cluster.ServiceId;
+            });
+            client.UseAdoNetClustering(o =>
+            {
+                o.Invariant = "Npgsql";
+                o.ConnectionString = cluster.ConnectionString;
+            });
+            // Agents may start after the gateway: keep trying rather than exit.
+            client.UseConnectionRetryFilter(async (_, cancellationToken) =>
+            {
+                await Task.Delay(ConnectRetryDelay, cancellationToken);
+                return true;
+            });
+        });
+
+        builder.Services.AddSingleton<ClusterReader>();
+        builder.Services.AddGrpc(o => o.Interceptors.Add<DomainErrorInterceptor>());
+        builder.Services.AddGrpcReflection();
+        builder.Services.AddGrpcHealthChecks();
+        return builder;
+    }
+
+    public static WebApplication MapHostGridApi(this WebApplication app)
+    {
+        app.MapGrpcService<VmApi>();
+        app.MapGrpcService<HostApi>();
+        app.MapGrpcService<ClusterApi>();
+        app.MapGrpcReflectionService();
+        app.MapGrpcHealthChecksService();
+        return app;
+    }
+}
