@@ -8,7 +8,10 @@ using HostGrid.Hypervisor.Simulated;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Options;
 using Orleans.Configuration;
+using Orleans.Serialization;
+using Orleans.Storage;
 
 namespace HostGrid.Agent.Hosting;
 
@@ -41,11 +44,15 @@ public static class HostGridAgentExtensions
                 o.Invariant = NpgsqlInvariant;
                 o.ConnectionString = cluster.ConnectionString;
             });
-            silo.AddAdoNetGrainStorage(HostGridStorage.ProviderName, o =>
-            {
-                o.Invariant = NpgsqlInvariant;
-                o.ConnectionString = cluster.ConnectionString;
-            });
+            // Orleans' own serializer for state: version-tolerant through [Id]s, and it round-trips the
+            // struct ids used as dictionary keys, which the default JSON serializer does not.
+            silo.AddAdoNetGrainStorage(HostGridStorage.ProviderName, (OptionsBuilder<AdoNetGrainStorageOptions> storage) =>
+                storage.Configure<Serializer>((o, serializer) =>
+                {
+                    o.Invariant = NpgsqlInvariant;
+                    o.ConnectionString = cluster.ConnectionString;
+                    o.GrainStorageSerializer = new OrleansGrainStorageSerializer(serializer);
+                }));
             silo.UseAdoNetReminderService(o =>
             {
                 o.Invariant = NpgsqlInvariant;

@@ -40,10 +40,13 @@ public sealed partial class DomainErrorInterceptor : Interceptor
         StaleEpochException => new Status(StatusCode.Aborted, e.Message),
         HostUnreachableException => new Status(StatusCode.Unavailable, e.Message),
         SiloUnavailableException or OrleansMessageRejectionException or TimeoutException or GatewayTooBusyException
-            => new Status(StatusCode.Unavailable, $"cluster unavailable: {e.Message}"),
+            => new Status(StatusCode.Unavailable, $"cluster unavailable: {FirstLine(e.Message)}"),
         OperationCanceledException => new Status(StatusCode.Cancelled, "request cancelled"),
-        _ => new Status(StatusCode.Internal, $"internal error ({e.GetType().Name}): {e.Message}"),
+        _ => new Status(StatusCode.Internal, $"internal error ({e.GetType().Name}): {FirstLine(e.Message)}"),
     };
+
+    /// <summary>Orleans' messages carry stack traces after the first line; clients need only the first.</summary>
+    private static string FirstLine(string message) => message.Split('\n', 2)[0].Trim();
 
     [LoggerMessage(EventId = Core.Diagnostics.LogEvents.RequestFailed, Level = LogLevel.Error, Message = "Unexpected error in {Method}")]
     private partial void LogUnexpected(Exception e, string method);
