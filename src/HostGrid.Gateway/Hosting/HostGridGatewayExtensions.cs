@@ -43,7 +43,8 @@ public static class HostGridGatewayExtensions
         builder.Services.AddSingleton<ClusterReader>();
         builder.Services.AddGrpc(o => o.Interceptors.Add<DomainErrorInterceptor>());
         builder.Services.AddGrpcReflection();
-        builder.Services.AddGrpcHealthChecks();
+        // Checked on each request rather than from a cache published every few seconds.
+        builder.Services.AddGrpcHealthChecks(o => o.UseHealthChecksCache = false).AddCheck<ClusterHealthCheck>("cluster");
         return builder;
     }
 

@@ -1,0 +1,69 @@
+#!/usr/bin/env bash
+# Builds HostGrid and runs every test project against a private PostgreSQL in a temp dir (port
+# ${HOSTGRID_PG_PORT:-55433}, apart from run-local's 55432), stopped at the end.
+# Prints `tests: N passed, N failed, N skipped` and exits non-zero on any failure.
+#   scripts/test.sh                   every project under tests/
+#   scripts/test.sh Core Grains       only tests/HostGrid.Core.Tests and tests/HostGrid.Grains.Tests
+# Extra `dotnet test` arguments go in HOSTGRID_TEST_ARGS (e.g. '--filter Name~Placement').
+set -euo pipefail
+
+root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd -P)
+cd "$root"
+
+work=$(mktemp -d /tmp/hostgrid-test.XXXXXX)
+chmod 755 "$work"   # PostgreSQL runs as its own OS user and must reach its data dir here
+export HOSTGRID_HOME=$work
+export HOSTGRID_PG_PORT=${HOSTGRID_PG_PORT:-55433}
+results=$work/results
+
+cleanup() {
+  "$root/scripts/pg.sh" stop >/dev/null 2>&1 || true
+  rm -rf -- "$work" "/tmp/hostgrid-pg-$(printf %s "$work" | sha256sum | cut -c1-16)" 2>/dev/null || true
+}
+trap cleanup EXIT
+
+if [[ $# -gt 0 ]]; then
+  projects=()
+  for name in "$@"; do projects+=("tests/HostGrid.$name.Tests/HostGrid.$name.Tests.csproj"); done
+else
+  mapfile -t projects < <(ls tests/*/*.Tests.csproj)
+fi
+
+echo "== build"
+dotnet build HostGrid.sln -c Debug -v q -nologo
+
+echo "== PostgreSQL"
+"$root/scripts/pg.sh" start
+export HOSTGRID_TEST_PG
+HOSTGRID_TEST_PG=$("$root/scripts/pg.sh" url)
+
+failed_runs=0
+for project in "${projects[@]}"; do
+  name=$(basename "$project" .csproj)
+  echo "== $name"
+  # shellcheck disable=SC2086
+  if ! dotnet test "$project" --no-build -c Debug -v q --nologo \
+      --logger "trx;LogFileName=$name.trx" --logger "console;verbosity=normal" \
+      --results-directory "$results" ${HOSTGRID_TEST_ARGS:-}; then
+    failed_runs=$((failed_runs + 1))
+  fi
+done
+
+# Sum the counters of every results file: passed, failed (incl. errors/timeouts), skipped (not executed).
+read -r passed failed skipped < <(python3 - "$results" <<'PY'
+import glob, sys, xml.etree.ElementTree as ET
+p = f = s = 0
+for path in glob.glob(sys.argv[1] + "/*.trx"):
+    c = ET.parse(path).getroot().find(".//{*}Counters")
+    if c is None:
+        continue
+    n = lambda k: int(c.get(k, 0))
+    p += n("passed"); f += n("failed") + n("error") + n("timeout") + n("aborted"); s += n("notExecuted")
+print(p, f, s)
+PY
+)
+if [[ $failed_runs -gt 0 && $failed -eq 0 ]]; then
+  failed=$failed_runs   # a project that crashed before writing results still counts as failed
+fi
+echo "tests: $passed passed, $failed failed, $skipped skipped"
+[[ $failed -eq 0 && $failed_runs -eq 0 ]]

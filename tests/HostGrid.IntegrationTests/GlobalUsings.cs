@@ -1,0 +1,2 @@
+global using HostGrid.Api.V1;
+global using Xunit;

@@ -1,0 +1,180 @@
+using System.Diagnostics;
+using Grpc.Net.Client;
+
+namespace HostGrid.IntegrationTests.Infrastructure;
+
+/// <summary>
+/// Real agent processes (one simulated host each) and a gateway process on the test PostgreSQL, under a
+/// cluster id of its own. Every process is killed on dispose.
+/// </summary>
+public sealed class LocalCluster : IAsyncDisposable
+{
+    private readonly Dictionary<string, ManagedProcess> _agents = [];
+    private readonly Dictionary<string, (int Silo, int Gateway)> _ports = [];
+    private readonly Dictionary<string, string> _extraEnvironment;
+    private ManagedProcess? _gateway;
+    private GrpcChannel? _channel;
+
+    public LocalCluster(IReadOnlyList<AgentSpec> agents, IReadOnlyDictionary<string, string>? environment = null)
+    {
+        Agents = agents;
+        _extraEnvironment = new Dictionary<string, string>(environment ?? new Dictionary<string, string>());
+        ClusterId = "it-" + Guid.NewGuid().ToString("N")[..12];
+        WorkDirectory = Path.Combine(Path.GetTempPath(), "hostgrid-" + ClusterId);
+        Directory.CreateDirectory(WorkDirectory);
+        GatewayPort = FreePort.Next();
+        foreach (var agent in agents)
+        {
+            _ports[agent.HostId] = (FreePort.Next(), FreePort.Next());
+        }
+    }
+
+    public IReadOnlyList<AgentSpec> Agents { get; }
+
+    public string ClusterId { get; }
+
+    public string WorkDirectory { get; }
+
+    public int GatewayPort { get; }
+
+    public string GatewayAddress => $"http://127.0.0.1:{GatewayPort}";
+
+    public VmService.VmServiceClient Vms => new(Channel);
+
+    public HostService.HostServiceClient Hosts => new(Channel);
+
+    public ClusterService.ClusterServiceClient ClusterApi => new(Channel);
+
+    public GrpcChannel Channel => _channel ??= GrpcChannel.ForAddress(GatewayAddress);
+
+    /// <summary>Starts every agent and the gateway, and waits until every host is Up.</summary>
+    public async Task StartAsync()
+    {
+        foreach (var agent in Agents)
+        {
+            StartAgent(agent.HostId);
+        }
+
+        StartGateway();
+        await WaitForHostsUpAsync(Agents.Count, TimeSpan.FromSeconds(60));
+    }
+
+    public void StartAgent(string hostId)
+    {
+        var spec = Agents.Single(a => a.HostId == hostId);
+        var (silo, gateway) = _ports[hostId];
+        var environment = CommonEnvironment();
+        environment["HostGrid__Agent__Hosts__0__Id"] = spec.HostId;
+        environment["HostGrid__Agent__Hosts__0__Vcpus"] = spec.Vcpus.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        environment["HostGrid__Agent__Hosts__0__MemoryMib"] = spec.MemoryMib.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        environment["HostGrid__Agent__Hosts__0__DiskGib"] = spec.DiskGib.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        foreach (var (key, value) in spec.Labels ?? new Dictionary<string, string>())
+        {
+            environment[$"HostGrid__Agent__Hosts__0__Labels__{key}"] = value;
+        }
+
+        environment["HostGrid__Agent__SiloPort"] = silo.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        environment["HostGrid__Agent__GatewayPort"] = gateway.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        environment["HostGrid__Simulated__LedgerDirectory"] = Path.Combine(WorkDirectory, "ledger");
+        _agents[hostId] = ManagedProcess.Start(Repo.Dll("HostGrid.Agent", "hostgrid-agent"), environment, Path.Combine(WorkDirectory, $"agent-{hostId}.log"));
+    }
+
+    public ManagedProcess Agent(string hostId) => _agents[hostId];
+
+    public void StartGateway()
+    {
+        var environment = CommonEnvironment();
+        environment["HostGrid__Gateway__Port"] = GatewayPort.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        _gateway = ManagedProcess.Start(Repo.Dll("HostGrid.Gateway", "hostgrid-gateway"), environment, Path.Combine(WorkDirectory, "gateway.log"));
+    }
+
+    /// <summary>Stops every process gracefully (SIGTERM, bounded), as an operator restarting the cluster would.</summary>
+    public async Task StopAllAsync()
+    {
+        _channel?.Dispose();
+        _channel = null;
+        if (_gateway is not null)
+        {
+            await _gateway.StopAsync(TimeSpan.FromSeconds(10));
+            _gateway.Dispose();
+            _gateway = null;
+        }
+
+        await Task.WhenAll(_agents.Values.Select(a => a.StopAsync(TimeSpan.FromSeconds(15))));
+        foreach (var agent in _agents.Values)
+        {
+            agent.Dispose();
+        }
+
+        _agents.Clear();
+    }
+
+    public async Task<IReadOnlyList<Host>> WaitForHostsUpAsync(int count, TimeSpan timeout)
+    {
+        var response = await Eventually.Async(
+            async () => await Hosts.ListHostsAsync(new ListHostsRequest { Status = HostStatus.Up }, deadline: DateTime.UtcNow.AddSeconds(5)),
+            r => r.Hosts.Count >= count,
+            timeout,
+            $"{count} hosts Up (cluster {ClusterId}, logs in {WorkDirectory})");
+        return response.Hosts;
+    }
+
+    /// <summary>Runs the hostgrid CLI against this cluster's gateway.</summary>
+    public async Task<CliResult> RunCliAsync(params string[] args)
+    {
+        var info = new ProcessStartInfo("dotnet")
+        {
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            UseShellExecute = false,
+        };
+        info.ArgumentList.Add(Repo.Dll("HostGrid.Cli", "hostgrid"));
+        info.ArgumentList.Add("--gateway");
+        info.ArgumentList.Add(GatewayAddress);
+        foreach (var arg in args)
+        {
+            info.ArgumentList.Add(arg);
+        }
+
+        using var process = Process.Start(info)!;
+        var stdout = process.StandardOutput.ReadToEndAsync();
+        var stderr = process.StandardError.ReadToEndAsync();
+        using var cts = new CancellationTokenSource(TimeSpan.FromSeconds(60));
+        try
+        {
+            await process.WaitForExitAsync(cts.Token);
+        }
+        catch (OperationCanceledException)
+        {
+            process.Kill(entireProcessTree: true);
+            throw new TimeoutException("hostgrid " + string.Join(' ', args) + " did not finish in 60 s");
+        }
+
+        return new CliResult(process.ExitCode, await stdout, await stderr);
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        _channel?.Dispose();
+        _gateway?.Dispose();
+        foreach (var agent in _agents.Values)
+        {
+            agent.Dispose();
+        }
+
+        await Task.CompletedTask;
+    }
+
+    private Dictionary<string, string> CommonEnvironment()
+    {
+        var environment = new Dictionary<string, string>(_extraEnvironment)
+        {
+            ["HostGrid__Cluster__ConnectionString"] = TestDatabase.ConnectionString,
+            ["HostGrid__Cluster__ClusterId"] = ClusterId,
+            ["HostGrid__Cluster__ServiceId"] = ClusterId,
+            ["DOTNET_ENVIRONMENT"] = "Development",
+            ["Logging__Console__FormatterName"] = "simple",
+        };
+        return environment;
+    }
+}
