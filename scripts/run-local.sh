@@ -3,7 +3,9 @@
 #   scripts/run-local.sh            start, wait until every host is Up, stay in the foreground; Ctrl-C stops all
 #   scripts/run-local.sh --detach   start and return; stop later with `scripts/run-local.sh stop`
 #   scripts/run-local.sh stop       stop a detached cluster (and its PostgreSQL)
-# Logs and pids: ${HOSTGRID_HOME:-.hostgrid}/local. The gateway listens on 127.0.0.1:${HOSTGRID_GATEWAY_PORT:-5080}.
+# Logs and pids: ${HOSTGRID_HOME:-.hostgrid}/local. The gateway listens on 127.0.0.1:${HOSTGRID_GATEWAY_PORT:-5080};
+# agents on ${HOSTGRID_SILO_PORT_BASE:-11110}+n (silo) and ${HOSTGRID_ORLEANS_GATEWAY_PORT_BASE:-30000}+n (Orleans gateway);
+# PostgreSQL on ${HOSTGRID_PG_PORT:-55432}. Set these to run a second cluster beside the first.
 set -euo pipefail
 
 root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd -P)
@@ -11,6 +13,8 @@ home=${HOSTGRID_HOME:-.hostgrid}
 [[ $home == /* ]] || home=$root/$home
 state=$home/local
 gateway_port=${HOSTGRID_GATEWAY_PORT:-5080}
+silo_port_base=${HOSTGRID_SILO_PORT_BASE:-11110}        # agent n listens on base+n
+orleans_gateway_port_base=${HOSTGRID_ORLEANS_GATEWAY_PORT_BASE:-30000}
 config=${HOSTGRID_CONFIG:-Release}
 bin() { echo "$root/src/$1/bin/$config/net10.0/$2.dll"; }
 
@@ -72,8 +76,8 @@ for spec in "${hosts[@]}"; do
   HostGrid__Agent__Hosts__0__DiskGib=$disk \
   HostGrid__Agent__Hosts__0__Labels__zone=$zone \
   HostGrid__Agent__Hosts__0__Labels__rack=$rack \
-  HostGrid__Agent__SiloPort=$((11110 + n)) \
-  HostGrid__Agent__GatewayPort=$((30000 + n)) \
+  HostGrid__Agent__SiloPort=$((silo_port_base + n)) \
+  HostGrid__Agent__GatewayPort=$((orleans_gateway_port_base + n)) \
     nohup dotnet "$(bin HostGrid.Agent hostgrid-agent)" >"$state/agent-$id.log" 2>&1 &
   echo $! >"$state/agent-$id.pid"
   echo "agent $id: pid $!, log $state/agent-$id.log"
