@@ -1,0 +1,5 @@
+global using HostGrid.Contracts;
+global using HostGrid.Contracts.Errors;
+global using HostGrid.Contracts.Hosts;
+global using HostGrid.Contracts.Vms;
+global using Xunit;

@@ -1,0 +1,4 @@
+global using HostGrid.Contracts;
+global using HostGrid.Contracts.Errors;
+global using HostGrid.Contracts.Hosts;
+global using Xunit;
