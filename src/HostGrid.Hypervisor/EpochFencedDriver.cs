@@ -12,6 +12,7 @@ public sealed class EpochFencedDriver : IDisposable
     private readonly IHypervisorDriver _inner;
     private readonly ConcurrentDictionary<VmId, long> _newestEpoch = new();
     private readonly SemaphoreSlim _gate = new(1, 1);
+    private bool _learned;
 
     public EpochFencedDriver(IHypervisorDriver inner) => _inner = inner;
 
@@ -25,6 +26,7 @@ public sealed class EpochFencedDriver : IDisposable
         await _gate.WaitAsync(cancellationToken);
         try
         {
+            await LearnAsync(cancellationToken);
             Admit(vmId, epoch);
             await _inner.StartAsync(vmId, spec, epoch, cancellationToken);
         }
@@ -40,6 +42,7 @@ public sealed class EpochFencedDriver : IDisposable
         await _gate.WaitAsync(cancellationToken);
         try
         {
+            await LearnAsync(cancellationToken);
             Admit(vmId, epoch);
             await _inner.StopAsync(vmId, cancellationToken);
         }
@@ -66,6 +69,16 @@ public sealed class EpochFencedDriver : IDisposable
     {
         _gate.Dispose();
         (_inner as IDisposable)?.Dispose();
+    }
+
+    /// <summary>Before the first command, learn the epochs of guests the hypervisor already runs (they may outlive the agent).</summary>
+    private async Task LearnAsync(CancellationToken cancellationToken)
+    {
+        if (!_learned)
+        {
+            await ListAsync(cancellationToken);
+            _learned = true;
+        }
     }
 
     private void Admit(VmId vmId, long epoch)

@@ -37,7 +37,8 @@ public sealed class SimulatedClusterFixture : IAsyncLifetime
         builder.ConfigureSilo((options, silo) =>
         {
             var host = HostBySilo[options.SiloName];
-            silo.AddMemoryGrainStorage(HostGridStorage.ProviderName);
+            ProcessWideGrainStorage.Add(silo, HostGridStorage.ProviderName);
+            silo.UseInMemoryReminderService();
             silo.AddHostGridGrains();
             silo.ServeHosts([host], (_, h) => new SimulatedHypervisor(h.HostId, new SimulatedHypervisorOptions { StartLatency = TimeSpan.Zero }, TimeProvider.System));
         });

@@ -58,6 +58,8 @@ public static class HostGridAgentExtensions
                 o.Invariant = NpgsqlInvariant;
                 o.ConnectionString = cluster.ConnectionString;
             });
+            silo.Configure<ClusterMembershipOptions>(MembershipTuning.Apply);
+            silo.Services.Configure<ClusterMembershipOptions>(builder.Configuration.GetSection(MembershipTuning.SectionName));
             silo.AddHostGridGrains();
             silo.ServeHosts(hosts, (sp, host) => CreateDriver(agent.Driver, host, simulated, sp));
         });

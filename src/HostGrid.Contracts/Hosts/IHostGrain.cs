@@ -12,7 +12,7 @@ public interface IHostGrain : IGrainWithStringKey
     Task RegisterAsync(HostRegistration registration);
 
     /// <summary>Records a heartbeat; the host is Up while they keep coming.</summary>
-    [Alias("Heartbeat")]
+    [Alias("Heartbeat"), ResponseTimeout(Failover.IFailoverCoordinatorGrain.HeartbeatTimeout)]
     Task HeartbeatAsync(HostHeartbeat heartbeat);
 
     [Alias("GetSnapshot")]
@@ -21,6 +21,10 @@ public interface IHostGrain : IGrainWithStringKey
     /// <summary>Holds capacity for a guest if it still fits and no guest of the same anti-affinity group is here. Idempotent per guest.</summary>
     [Alias("TryReserve")]
     Task<ReservationResult> TryReserveAsync(Reservation reservation);
+
+    /// <summary>Set by the failover coordinator: Down hosts take no guests until they rejoin.</summary>
+    [Alias("SetDown")]
+    Task SetDownAsync(bool down);
 
     /// <summary>Returns a guest's capacity. Idempotent.</summary>
     [Alias("Release")]

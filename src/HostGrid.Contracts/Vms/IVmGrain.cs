@@ -21,6 +21,17 @@ public interface IVmGrain : IGrainWithStringKey
     [Alias("Stop")]
     Task<VmSnapshot> StopAsync();
 
+    /// <summary>
+    /// The guest's host is dead and fenced: raise the epoch, release the dead host's capacity and restart the
+    /// guest elsewhere (or place it stopped, if it was stopped); Pending with the reason when nothing fits.
+    /// </summary>
+    [Alias("FailOver")]
+    Task<Failover.VmFailoverOutcome> FailOverAsync(HostId deadHost);
+
+    /// <summary>A Pending guest that should run tries placement again (capacity may have appeared); a no-op otherwise.</summary>
+    [Alias("RetryPending"), OneWay]
+    Task RetryPendingAsync();
+
     /// <summary>Stops the guest, releases its capacity and removes the record.</summary>
     [Alias("Delete")]
     Task DeleteAsync();

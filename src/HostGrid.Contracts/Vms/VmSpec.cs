@@ -8,4 +8,5 @@ public sealed record VmSpec(
     [property: Id(2)] string? AntiAffinityGroup,
     [property: Id(3)] IReadOnlyDictionary<string, string> RequiredHostLabels,
     [property: Id(4)] PlacementPolicy PlacementPolicy = PlacementPolicy.Spread,
-    [property: Id(5)] HostId? TargetHost = null);
+    [property: Id(5)] HostId? TargetHost = null,
+    [property: Id(6)] RestartPriority RestartPriority = RestartPriority.Medium);

@@ -19,6 +19,17 @@ public static class LogEvents
     public const int VmStarted = 2003;
     public const int VmStopped = 2004;
     public const int VmDeleted = 2005;
+    public const int VmFailedOver = 2006;
+    public const int VmFailoverPending = 2007;
+
+    // 4000: failure detection and failover
+    public const int HostDeclaredDown = 4000;
+    public const int HostRejoined = 4001;
+    public const int FailoverPhaseChanged = 4002;
+    public const int FailoverFailed = 4003;
+    public const int AgentIsolated = 4004;
+    public const int AgentFenced = 4005;
+    public const int CoordinatorActivated = 4006;
 
     // 3000: gateway
     public const int RequestFailed = 3000;

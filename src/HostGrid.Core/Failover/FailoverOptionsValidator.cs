@@ -23,6 +23,16 @@ public sealed class FailoverOptionsValidator : IValidateOptions<FailoverOptions>
             failures.Add($"HostGrid:Failover:IsolationTimeout ({options.IsolationTimeout}) must be at least two heartbeat intervals ({options.HeartbeatInterval * 2}).");
         }
 
+        if (options.FenceMargin < TimeSpan.Zero)
+        {
+            failures.Add($"HostGrid:Failover:FenceMargin must not be negative (got {options.FenceMargin}).");
+        }
+
+        if (options.RestartParallelism < 1)
+        {
+            failures.Add($"HostGrid:Failover:RestartParallelism must be at least 1 (got {options.RestartParallelism}).");
+        }
+
         return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);
     }
 }

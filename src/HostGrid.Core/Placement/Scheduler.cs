@@ -27,7 +27,7 @@ public sealed class Scheduler
     {
         var weigher = _weighers[request.Spec.PlacementPolicy];
         var rejections = new List<PlacementRejection>();
-        var passed = new List<(HostId Host, double Score)>();
+        var passed = new List<(HostId Host, bool HoldsReservation, double Score)>();
         foreach (var host in request.Hosts)
         {
             var rejection = _filters
@@ -39,12 +39,14 @@ public sealed class Scheduler
             }
             else
             {
-                passed.Add((host.HostId, weigher.Weigh(request, host)));
+                passed.Add((host.HostId, host.Reservations.Any(r => r.VmId == request.VmId), weigher.Weigh(request, host)));
             }
         }
 
+        // A host already holding this guest's reservation (a retried placement) comes first, so a retry never reserves twice.
         var candidates = passed
-            .OrderByDescending(p => p.Score)
+            .OrderByDescending(p => p.HoldsReservation)
+            .ThenByDescending(p => p.Score)
             .ThenBy(p => p.Host.Value, StringComparer.Ordinal)
             .Select(p => p.Host)
             .ToList();

@@ -7,7 +7,7 @@ public static partial class ResourceNames
 {
     public const int MaxLength = 63;
 
-    [GeneratedRegex("^[a-z]([a-z0-9-]*[a-z0-9])?$", RegexOptions.CultureInvariant)]
+    [GeneratedRegex(@"^[a-z]([a-z0-9-]*[a-z0-9])?\z", RegexOptions.CultureInvariant)]
     private static partial Regex DnsLabel();
 
     /// <summary>Null when <paramref name="value"/> is a valid id; otherwise what is wrong with it.</summary>

@@ -59,6 +59,10 @@ public static class VmSpecValidator
         Require(r.Vcpus <= maxCpu, "resources.vcpus", $"{r.Vcpus} exceeds the largest host's capacity ({maxCpu})");
         Require(r.MemoryMib <= maxMemory, "resources.memory_mib", $"{r.MemoryMib} MiB exceeds the largest host's capacity ({maxMemory} MiB)");
         Require(r.DiskGib <= maxDisk, "resources.disk_gib", $"{r.DiskGib} GiB exceeds the largest host's capacity ({maxDisk} GiB)");
+        Require(
+            hosts.Any(h => r.FitsWithin(h.Capacity)),
+            "resources",
+            $"no single host has {r.Vcpus} vCPUs, {r.MemoryMib} MiB and {r.DiskGib} GiB together, even when empty");
     }
 
     private static void ValidateLabels(IReadOnlyDictionary<string, string> labels, string field)

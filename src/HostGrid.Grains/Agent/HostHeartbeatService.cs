@@ -1,3 +1,4 @@
+using HostGrid.Contracts.Failover;
 using HostGrid.Core.Failover;
 using HostGrid.Hypervisor;
 using Microsoft.Extensions.Hosting;
@@ -14,6 +15,8 @@ public sealed partial class HostHeartbeatService : BackgroundService
 {
     private readonly IGrainFactory _grains;
     private readonly LocalHypervisors _hypervisors;
+    private readonly IsolationMonitor _isolation;
+    private readonly SiloAddress _silo;
     private readonly IReadOnlyDictionary<HostId, HostRegistration> _registrations;
     private readonly FailoverOptions _options;
     private readonly TimeProvider _time;
@@ -24,6 +27,8 @@ public sealed partial class HostHeartbeatService : BackgroundService
     public HostHeartbeatService(
         IGrainFactory grains,
         LocalHypervisors hypervisors,
+        IsolationMonitor isolation,
+        ILocalSiloDetails silo,
         IEnumerable<HostRegistration> registrations,
         IOptions<FailoverOptions> options,
         TimeProvider time,
@@ -31,6 +36,8 @@ public sealed partial class HostHeartbeatService : BackgroundService
     {
         _grains = grains;
         _hypervisors = hypervisors;
+        _isolation = isolation;
+        _silo = silo.SiloAddress;
         _registrations = registrations.ToDictionary(r => r.HostId);
         _serving = string.Join(", ", _registrations.Keys);
         _options = options.Value;
@@ -63,7 +70,18 @@ public sealed partial class HostHeartbeatService : BackgroundService
 
             var guests = await driver.ListAsync(cancellationToken);
             var healthy = await driver.CheckHealthAsync(cancellationToken);
-            await host.HeartbeatAsync(new HostHeartbeat(driver.HostId, LoadOf(registration.Capacity, guests), guests, healthy));
+            var heartbeat = new HostHeartbeat(driver.HostId, LoadOf(registration.Capacity, guests), guests, healthy);
+            var report = host.HeartbeatAsync(heartbeat);
+            var ack = await _grains.GetGrain<IFailoverCoordinatorGrain>(IFailoverCoordinatorGrain.Key).HeartbeatAsync(heartbeat, _silo);
+            _isolation.Acknowledged(driver.HostId);
+            if (ack.Fenced)
+            {
+                // Declared dead while we ran on: our guests now run elsewhere at newer epochs.
+                await _isolation.FenceAsync(driver.HostId, "declared dead by the cluster", cancellationToken);
+                await _grains.GetGrain<IFailoverCoordinatorGrain>(IFailoverCoordinatorGrain.Key).RejoinAsync(driver.HostId);
+            }
+
+            await report;
         }
         catch (Exception e) when (!cancellationToken.IsCancellationRequested)
         {

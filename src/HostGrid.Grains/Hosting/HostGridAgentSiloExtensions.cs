@@ -28,6 +28,8 @@ public static class HostGridAgentSiloExtensions
         }
 
         silo.Services.AddSingleton(sp => new LocalHypervisors(hosts.Select(h => createDriver(sp, h))));
+        silo.Services.AddSingleton<IsolationMonitor>();
+        silo.Services.AddHostedService(sp => sp.GetRequiredService<IsolationMonitor>());
         silo.Services.AddHostedService<HostHeartbeatService>();
         return silo;
     }

@@ -94,6 +94,15 @@ public sealed partial class HostGrain : Grain, IHostGrain
         return ReservationResult.Grant;
     }
 
+    public async Task SetDownAsync(bool down)
+    {
+        if (_state.State.Down != down)
+        {
+            _state.State.Down = down;
+            await _state.WriteStateAsync();
+        }
+    }
+
     public async Task ReleaseAsync(VmId vmId)
     {
         if (_state.State.Reservations.Remove(vmId))
@@ -105,9 +114,9 @@ public sealed partial class HostGrain : Grain, IHostGrain
     private HostSnapshot Snapshot()
     {
         var now = _time.GetUtcNow();
-        var status = _hypervisorHealthy
-            ? HostHealth.Evaluate(_lastHeartbeat, now, _failover)
-            : HostStatus.Down;
+        var status = _state.State.Down || !_hypervisorHealthy
+            ? HostStatus.Down
+            : HostHealth.Evaluate(_lastHeartbeat, now, _failover);
         if (status != _lastReportedStatus)
         {
             LogStatusChanged(HostId, _lastReportedStatus, status);

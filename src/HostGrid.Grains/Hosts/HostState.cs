@@ -12,5 +12,8 @@ public sealed class HostState
 
     [Id(3)] public Dictionary<VmId, Reservation> Reservations { get; set; } = [];
 
+    /// <summary>Declared dead by the failover coordinator; takes no guests until it rejoins.</summary>
+    [Id(4)] public bool Down { get; set; }
+
     public ResourceAmounts Allocated => Reservations.Values.Aggregate(ResourceAmounts.Zero, (sum, r) => sum + r.Resources);
 }

@@ -22,4 +22,10 @@ public sealed partial class VmGrain
 
     [LoggerMessage(EventId = LogEvents.VmDeleted, Level = LogLevel.Information, Message = "Vm {VmId} deleted")]
     private partial void LogDeleted(VmId vmId);
+
+    [LoggerMessage(EventId = LogEvents.VmFailedOver, Level = LogLevel.Warning, Message = "Vm {VmId} failed over from dead host {DeadHost} to {HostId} at epoch {Epoch}")]
+    private partial void LogFailedOver(VmId vmId, HostId deadHost, HostId hostId, long epoch);
+
+    [LoggerMessage(EventId = LogEvents.VmFailoverPending, Level = LogLevel.Warning, Message = "Vm {VmId} from dead host {DeadHost} is pending: {Reason}")]
+    private partial void LogFailoverPending(VmId vmId, HostId deadHost, string reason);
 }

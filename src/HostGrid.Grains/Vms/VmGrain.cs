@@ -1,5 +1,6 @@
 using HostGrid.Contracts.Cluster;
 using HostGrid.Contracts.Errors;
+using HostGrid.Contracts.Failover;
 using HostGrid.Core.Placement;
 using HostGrid.Core.Validation;
 using Microsoft.Extensions.Logging;
@@ -55,7 +56,7 @@ public sealed partial class VmGrain : Grain, IVmGrain
         Record.UpdatedAt = now;
         try
         {
-            await PlaceAsync(start: !command.StartStopped, validateSize: true);
+            await PlaceAsync(start: !command.StartStopped, creating: true);
         }
         catch
         {
@@ -84,7 +85,7 @@ public sealed partial class VmGrain : Grain, IVmGrain
         if (Record.Host is not { } host)
         {
             Record.DesiredState = VmState.Running;
-            await PlaceAsync(start: true, validateSize: false);
+            await PlaceAsync(start: true, creating: false);
             return Snapshot();
         }
 
@@ -135,6 +136,56 @@ public sealed partial class VmGrain : Grain, IVmGrain
         return Snapshot();
     }
 
+    public async Task<VmFailoverOutcome> FailOverAsync(HostId deadHost)
+    {
+        if (!Record.Exists || Record.Host != deadHost)
+        {
+            return new VmFailoverOutcome(VmId, VmFailoverResult.NotOnHost, Record.Host, Record.Epoch, "no longer on the dead host");
+        }
+
+        if (Spec.RestartPriority == RestartPriority.Disabled)
+        {
+            await SaveAsync(VmState.Failed, $"host {deadHost} is down; restart priority is disabled");
+            return new VmFailoverOutcome(VmId, VmFailoverResult.Skipped, deadHost, Record.Epoch, "restart priority disabled");
+        }
+
+        // The dead host is fenced: raising the epoch makes any command from before the failure stale.
+        await GrainFactory.GetGrain<IHostGrain>(deadHost.Value).ReleaseAsync(VmId);
+        Record.Host = null;
+        Record.Epoch++;
+        var start = Record.DesiredState == VmState.Running;
+        try
+        {
+            await PlaceAsync(start, creating: false);
+        }
+        catch (InsufficientCapacityException e)
+        {
+            await SaveAsync(VmState.Pending, $"host {deadHost} is down; waiting for capacity: {e.Message}");
+            LogFailoverPending(VmId, deadHost, e.Message);
+            return new VmFailoverOutcome(VmId, VmFailoverResult.Pending, null, Record.Epoch, e.Message);
+        }
+
+        LogFailedOver(VmId, deadHost, Record.Host!.Value, Record.Epoch);
+        return new VmFailoverOutcome(VmId, VmFailoverResult.Restarted, Record.Host, Record.Epoch, null);
+    }
+
+    public async Task RetryPendingAsync()
+    {
+        if (!Record.Exists || Record.State != VmState.Pending || Record.Host is not null)
+        {
+            return;
+        }
+
+        try
+        {
+            await PlaceAsync(start: Record.DesiredState == VmState.Running, creating: false);
+        }
+        catch (InsufficientCapacityException e)
+        {
+            await SaveAsync(VmState.Pending, $"waiting for capacity: {e.Message}");
+        }
+    }
+
     public async Task DeleteAsync()
     {
         EnsureExists();
@@ -162,17 +213,19 @@ public sealed partial class VmGrain : Grain, IVmGrain
     /// <summary>
     /// Ranks the hosts, then reserves on the best one that accepts; a host that refuses or whose agent cannot start
     /// the guest is released and the next candidate tried. Each attempt raises the epoch, so a start that timed out
-    /// on an earlier host can never be confused with the current copy.
+    /// on an earlier host can never be confused with the current copy. A requested target host binds only the
+    /// first placement (like a boot-time host hint): a guest failing over or retrying may go anywhere that fits.
     /// </summary>
-    private async Task PlaceAsync(bool start, bool validateSize)
+    private async Task PlaceAsync(bool start, bool creating)
     {
         var hosts = await ReadHostsAsync();
-        if (validateSize)
+        if (creating)
         {
             VmSpecValidator.ValidateAgainstLargestHost(Spec, hosts);
         }
 
-        var decision = _scheduler.Place(new PlacementRequest(VmId, Spec, hosts));
+        var spec = creating ? Spec : Spec with { TargetHost = null };
+        var decision = _scheduler.Place(new PlacementRequest(VmId, spec, hosts));
         var refusals = decision.Rejections.ToList();
         foreach (var hostId in decision.Candidates)
         {

@@ -1,0 +1,2 @@
+global using HostGrid.Contracts.Hosts;
+global using Orleans.Concurrency;

@@ -1,0 +1,88 @@
+using System.Collections.Concurrent;
+using HostGrid.Core.Failover;
+using HostGrid.Hypervisor;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+
+namespace HostGrid.Grains.Agent;
+
+/// <summary>
+/// The isolation response: a host whose heartbeats have gone unacknowledged for
+/// <see cref="FailoverOptions.IsolationTimeout"/> stops its guests by itself, because the cluster will restart them
+/// elsewhere soon after. Checks often, so a frozen agent that is continued fences before its guests run on.
+/// </summary>
+public sealed partial class IsolationMonitor : BackgroundService
+{
+    private static readonly TimeSpan CheckPeriod = TimeSpan.FromMilliseconds(100);
+
+    private readonly LocalHypervisors _hypervisors;
+    private readonly FailoverOptions _options;
+    private readonly TimeProvider _time;
+    private readonly ILogger<IsolationMonitor> _logger;
+    private readonly ConcurrentDictionary<HostId, long> _lastAck = new();
+    private readonly ConcurrentDictionary<HostId, bool> _fenced = new();
+
+    public IsolationMonitor(LocalHypervisors hypervisors, IOptions<FailoverOptions> options, TimeProvider time, ILogger<IsolationMonitor> logger)
+    {
+        _hypervisors = hypervisors;
+        _options = options.Value;
+        _time = time;
+        _logger = logger;
+        var now = time.GetTimestamp();
+        foreach (var host in hypervisors.HostIds)
+        {
+            _lastAck[host] = now;
+        }
+    }
+
+    /// <summary>The cluster acknowledged a heartbeat of this host.</summary>
+    public void Acknowledged(HostId host)
+    {
+        _lastAck[host] = _time.GetTimestamp();
+        _fenced[host] = false;
+    }
+
+    /// <summary>Stops every guest of the host, each at its own epoch. Idempotent.</summary>
+    public async Task FenceAsync(HostId host, string reason, CancellationToken cancellationToken)
+    {
+        if (!_hypervisors.TryGet(host, out var driver))
+        {
+            return;
+        }
+
+        var guests = await driver.ListAsync(cancellationToken);
+        if (guests.Count == 0)
+        {
+            return;
+        }
+
+        LogFencing(host, guests.Count, reason);
+        await Task.WhenAll(guests.Select(g => driver.StopAsync(g.VmId, g.Epoch, cancellationToken)));
+    }
+
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        using var timer = new PeriodicTimer(CheckPeriod, _time);
+        try
+        {
+            while (await timer.WaitForNextTickAsync(stoppingToken))
+            {
+                foreach (var (host, lastAck) in _lastAck)
+                {
+                    var since = _time.GetElapsedTime(lastAck);
+                    if (FailureDetector.IsIsolated(since, _options) && !_fenced.GetValueOrDefault(host))
+                    {
+                        _fenced[host] = true;
+                        LogIsolated(host, since);
+                        await FenceAsync(host, "isolated from the cluster", stoppingToken);
+                    }
+                }
+            }
+        }
+        catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+        {
+            // stopping
+        }
+    }
+}

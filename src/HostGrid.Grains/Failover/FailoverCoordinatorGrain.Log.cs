@@ -1,0 +1,20 @@
+using HostGrid.Contracts.Failover;
+using HostGrid.Core.Diagnostics;
+using Microsoft.Extensions.Logging;
+
+namespace HostGrid.Grains.Failover;
+
+public sealed partial class FailoverCoordinatorGrain
+{
+    [LoggerMessage(EventId = LogEvents.CoordinatorActivated, Level = LogLevel.Information, Message = "Failover coordinator active, watching {HostCount} hosts")]
+    private partial void LogActivated(int hostCount);
+
+    [LoggerMessage(EventId = LogEvents.HostDeclaredDown, Level = LogLevel.Warning, Message = "Host {HostId} declared Down ({Cause}), last heartbeat {SinceLastAck} ago")]
+    private partial void LogDeclaredDown(HostId hostId, FailureCause cause, TimeSpan sinceLastAck);
+
+    [LoggerMessage(EventId = LogEvents.HostRejoined, Level = LogLevel.Information, Message = "Host {HostId} fenced itself and rejoined")]
+    private partial void LogRejoined(HostId hostId);
+
+    [LoggerMessage(EventId = LogEvents.FailoverFailed, Level = LogLevel.Warning, Message = "Could not start the failover of host {HostId} yet: {Error}")]
+    private partial void LogKickFailed(HostId hostId, string error);
+}

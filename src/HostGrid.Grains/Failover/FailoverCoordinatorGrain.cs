@@ -1,0 +1,197 @@
+using HostGrid.Contracts.Cluster;
+using HostGrid.Contracts.Failover;
+using HostGrid.Core.Failover;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+
+namespace HostGrid.Grains.Failover;
+
+/// <summary>
+/// Failure detector and failover coordinator. Heartbeat times live in memory; after a move to another silo every
+/// host counts as just heard from, which only delays detection and so never fences early. Declarations of Down
+/// and the hosts' agent silos are persisted. A reminder brings it back if no agent calls it.
+/// Every call it makes to another grain is bounded by <see cref="CallBound"/>: agents' isolation timers run while
+/// it waits, so it must never hang on a grain whose silo is hung.
+/// </summary>
+public sealed partial class FailoverCoordinatorGrain : Grain, IFailoverCoordinatorGrain, IRemindable
+{
+    public const int HistoryLength = 50;
+    private static readonly TimeSpan TickPeriod = TimeSpan.FromMilliseconds(200);
+    private static readonly TimeSpan RunRetryPeriod = TimeSpan.FromSeconds(2);
+    private static readonly TimeSpan PendingRetryPeriod = TimeSpan.FromSeconds(15);
+    private static readonly TimeSpan KeepAlivePeriod = TimeSpan.FromMinutes(1);
+    private static readonly TimeSpan CallBound = TimeSpan.FromSeconds(1);
+
+    private readonly IPersistentState<CoordinatorState> _state;
+    private readonly IClusterMembershipService _membership;
+    private readonly FailoverOptions _options;
+    private readonly TimeProvider _time;
+    private readonly ILogger<FailoverCoordinatorGrain> _logger;
+    private readonly Dictionary<HostId, (DateTimeOffset LastAck, bool HypervisorHealthy)> _liveness = [];
+    private DateTimeOffset _nextRunRetry;
+    private DateTimeOffset _nextPendingRetry;
+
+    public FailoverCoordinatorGrain(
+        [PersistentState("coordinator", HostGridStorage.ProviderName)] IPersistentState<CoordinatorState> state,
+        IClusterMembershipService membership,
+        IOptions<FailoverOptions> options,
+        TimeProvider time,
+        ILogger<FailoverCoordinatorGrain> logger)
+    {
+        _state = state;
+        _membership = membership;
+        _options = options.Value;
+        _time = time;
+        _logger = logger;
+    }
+
+    private Dictionary<HostId, CoordinatedHost> Hosts => _state.State.Hosts;
+
+    public override async Task OnActivateAsync(CancellationToken cancellationToken)
+    {
+        var now = _time.GetUtcNow();
+        var known = await GrainFactory.GetGrain<IInventoryGrain>(IInventoryGrain.Key).ListHostsAsync().WaitAsync(CallBound * 5, cancellationToken);
+        foreach (var host in known.Concat(Hosts.Keys).Distinct())
+        {
+            _liveness[host] = (now, true);
+        }
+
+        _nextRunRetry = now;
+        _nextPendingRetry = now + PendingRetryPeriod;
+        this.RegisterGrainTimer(TickAsync, new GrainTimerCreationOptions(TickPeriod, TickPeriod) { Interleave = false });
+        await this.RegisterOrUpdateReminder("keep-alive", KeepAlivePeriod, KeepAlivePeriod, cancellationToken);
+        LogActivated(_liveness.Count);
+    }
+
+    public Task ReceiveReminder(string reminderName, TickStatus status) => Task.CompletedTask;
+
+    public async Task<HeartbeatAck> HeartbeatAsync(HostHeartbeat heartbeat, SiloAddress agentSilo)
+    {
+        var hostId = heartbeat.HostId;
+        if (!Hosts.TryGetValue(hostId, out var host))
+        {
+            host = Hosts[hostId] = new CoordinatedHost();
+        }
+
+        var now = _time.GetUtcNow();
+        if (!host.Down && host.AgentSilo != agentSilo)
+        {
+            if (host.AgentSilo is not null)
+            {
+                // A new agent process serves the host: the old one died, and its guests with it.
+                var lastAck = _liveness.TryGetValue(hostId, out var l) ? l.LastAck : now;
+                await DeclareDownAsync(hostId, host, FailureCause.SiloDead, lastAck, now);
+                return new HeartbeatAck(Fenced: true);
+            }
+
+            host.AgentSilo = agentSilo;
+            await _state.WriteStateAsync();
+        }
+
+        _liveness[hostId] = (now, heartbeat.HypervisorHealthy);
+        return new HeartbeatAck(Fenced: host.Down);
+    }
+
+    public async Task RejoinAsync(HostId hostId)
+    {
+        if (!Hosts.TryGetValue(hostId, out var host) || !host.Down || !host.FailoverCompleted)
+        {
+            return; // still failing over: the agent stays fenced and asks again
+        }
+
+        // Host record first: if it cannot be reached the agent stays fenced and asks again next heartbeat.
+        await GrainFactory.GetGrain<IHostGrain>(hostId.Value).SetDownAsync(false).WaitAsync(CallBound);
+        host.Down = false;
+        host.FailoverId = null;
+        host.FailoverCompleted = false;
+        host.AgentSilo = null;
+        await _state.WriteStateAsync();
+        _liveness[hostId] = (_time.GetUtcNow(), true);
+        _nextPendingRetry = _time.GetUtcNow(); // capacity came back
+        LogRejoined(hostId);
+    }
+
+    public async Task<IReadOnlyList<FailoverSnapshot>> ListFailoversAsync()
+    {
+        var snapshots = await Task.WhenAll(_state.State.FailoverIds.Select(id => GrainFactory.GetGrain<IFailoverGrain>(id).GetAsync().WaitAsync(CallBound * 5)));
+        return snapshots.OfType<FailoverSnapshot>().OrderByDescending(f => f.DeclaredAt).ToList();
+    }
+
+    public async Task FailoverCompletedAsync(HostId hostId, string failoverId)
+    {
+        if (Hosts.TryGetValue(hostId, out var host) && host.FailoverId == failoverId && !host.FailoverCompleted)
+        {
+            host.FailoverCompleted = true;
+            await _state.WriteStateAsync();
+        }
+    }
+
+    private async Task TickAsync(CancellationToken cancellationToken)
+    {
+        var now = _time.GetUtcNow();
+        var membership = _membership.CurrentSnapshot;
+        foreach (var (hostId, host) in Hosts.Where(h => !h.Value.Down).ToList())
+        {
+            var (lastAck, healthy) = _liveness.TryGetValue(hostId, out var l) ? l : (now, true);
+            var siloDead = host.AgentSilo is { } silo && membership.GetSiloStatus(silo) == SiloStatus.Dead;
+            if (FailureDetector.Verdict(new HostLiveness(hostId, lastAck, siloDead, healthy), now, _options) is { } cause)
+            {
+                await DeclareDownAsync(hostId, host, cause, lastAck, now);
+            }
+        }
+
+        if (now >= _nextRunRetry)
+        {
+            _nextRunRetry = now + RunRetryPeriod;
+            foreach (var (hostId, host) in Hosts.Where(h => h.Value.Down && h.Value.FailoverId is not null && !h.Value.FailoverCompleted))
+            {
+                await KickAsync(hostId, host);
+            }
+        }
+
+        if (now >= _nextPendingRetry)
+        {
+            _nextPendingRetry = now + PendingRetryPeriod;
+            var vms = await GrainFactory.GetGrain<IInventoryGrain>(IInventoryGrain.Key).ListVmsAsync().WaitAsync(CallBound, cancellationToken);
+            foreach (var pending in vms.Where(v => v.State == VmState.Pending && v.Host is null))
+            {
+                await GrainFactory.GetGrain<IVmGrain>(pending.VmId.Value).RetryPendingAsync();
+            }
+        }
+    }
+
+    private async Task DeclareDownAsync(HostId hostId, CoordinatedHost host, FailureCause cause, DateTimeOffset lastAck, DateTimeOffset now)
+    {
+        var id = $"{hostId}-{++_state.State.FailoverCount}";
+        host.Down = true;
+        host.FailoverId = id;
+        host.FailoverCompleted = false;
+        host.Cause = cause;
+        host.LastAck = lastAck;
+        host.DeclaredAt = now;
+        _state.State.FailoverIds.Add(id);
+        if (_state.State.FailoverIds.Count > HistoryLength)
+        {
+            _state.State.FailoverIds.RemoveAt(0);
+        }
+
+        await _state.WriteStateAsync();
+        LogDeclaredDown(hostId, cause, now - lastAck);
+        await KickAsync(hostId, host);
+    }
+
+    /// <summary>Begins (idempotently) and runs a host's failover; a failed attempt is retried on a later tick.</summary>
+    private async Task KickAsync(HostId hostId, CoordinatedHost host)
+    {
+        try
+        {
+            var failover = GrainFactory.GetGrain<IFailoverGrain>(host.FailoverId!);
+            await failover.BeginAsync(hostId, host.Cause, host.LastAck, host.DeclaredAt).WaitAsync(CallBound);
+            await failover.RunAsync();
+        }
+        catch (Exception e) when (e is TimeoutException or SiloUnavailableException or OrleansException)
+        {
+            LogKickFailed(hostId, e.Message);
+        }
+    }
+}

@@ -1,0 +1,139 @@
+using HostGrid.Contracts.Failover;
+using HostGrid.Core.Failover;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+
+namespace HostGrid.Grains.Failover;
+
+/// <summary>
+/// One dead host's failover: wait until the host has surely fenced itself, then restart its guests on the
+/// survivors by priority with bounded parallelism. Persisted at each step, so the coordinator's re-kick after a
+/// crash resumes where it stopped.
+/// </summary>
+public sealed partial class FailoverGrain : Grain, IFailoverGrain
+{
+    private readonly IPersistentState<FailoverState> _state;
+    private readonly FailoverOptions _options;
+    private readonly TimeProvider _time;
+    private readonly ILogger<FailoverGrain> _logger;
+
+    public FailoverGrain(
+        [PersistentState("failover", HostGridStorage.ProviderName)] IPersistentState<FailoverState> state,
+        IOptions<FailoverOptions> options,
+        TimeProvider time,
+        ILogger<FailoverGrain> logger)
+    {
+        _state = state;
+        _options = options.Value;
+        _time = time;
+        _logger = logger;
+    }
+
+    private FailoverState State => _state.State;
+
+    public async Task BeginAsync(HostId host, FailureCause cause, DateTimeOffset lastHeartbeat, DateTimeOffset declaredAt)
+    {
+        if (State.Begun)
+        {
+            return;
+        }
+
+        State.Begun = true;
+        State.Host = host;
+        State.Cause = cause;
+        State.LastHeartbeat = lastHeartbeat;
+        State.DeclaredAt = declaredAt;
+        State.FenceAt = FailureDetector.FenceAt(lastHeartbeat, _options);
+        State.Phase = FailoverPhase.AwaitingFence;
+        await _state.WriteStateAsync();
+        LogPhase(host, this.GetPrimaryKeyString(), State.Phase);
+    }
+
+    public async Task RunAsync()
+    {
+        if (!State.Begun || State.Phase == FailoverPhase.Completed)
+        {
+            return;
+        }
+
+        try
+        {
+            if (State.Phase == FailoverPhase.AwaitingFence)
+            {
+                await GrainFactory.GetGrain<IHostGrain>(State.Host.Value).SetDownAsync(true);
+                var wait = State.FenceAt - _time.GetUtcNow();
+                if (wait > TimeSpan.Zero)
+                {
+                    await Task.Delay(wait, _time);
+                }
+
+                await EnterAsync(FailoverPhase.Restarting);
+            }
+
+            if (State.Phase == FailoverPhase.Restarting)
+            {
+                await RestartGuestsAsync();
+                State.CompletedAt = _time.GetUtcNow();
+                await EnterAsync(FailoverPhase.Completed);
+            }
+
+            await GrainFactory.GetGrain<IFailoverCoordinatorGrain>(IFailoverCoordinatorGrain.Key)
+                .FailoverCompletedAsync(State.Host, this.GetPrimaryKeyString());
+        }
+        catch (Exception e)
+        {
+            // The coordinator calls RunAsync again shortly; the persisted phase says where to resume.
+            LogFailed(e, State.Host, this.GetPrimaryKeyString());
+        }
+    }
+
+    public Task<FailoverSnapshot?> GetAsync() => Task.FromResult(State.Begun
+        ? new FailoverSnapshot(
+            this.GetPrimaryKeyString(),
+            State.Host,
+            State.Cause,
+            State.Phase,
+            State.LastHeartbeat,
+            State.DeclaredAt,
+            State.FenceAt,
+            State.CompletedAt,
+            State.Outcomes.Values.OrderBy(o => o.VmId.Value, StringComparer.Ordinal).ToList())
+        : null);
+
+    private async Task RestartGuestsAsync()
+    {
+        var host = await GrainFactory.GetGrain<IHostGrain>(State.Host.Value).GetSnapshotAsync();
+        var remaining = host.Reservations.Where(r => !State.Outcomes.ContainsKey(r.VmId)).Select(r => r.VmId).ToList();
+        var guests = await Task.WhenAll(remaining.Select(id => GrainFactory.GetGrain<IVmGrain>(id.Value).GetAsync()));
+        var ordered = FailureDetector.RestartOrder(guests, g => g.Spec.RestartPriority, g => g.VmId.Value);
+        foreach (var skipped in guests.Except(ordered))
+        {
+            await RecordAsync(await GrainFactory.GetGrain<IVmGrain>(skipped.VmId.Value).FailOverAsync(State.Host));
+        }
+
+        // Priority classes in order; within one, bounded parallelism.
+        foreach (var batch in ordered.Chunk(_options.RestartParallelism))
+        {
+            var outcomes = await Task.WhenAll(batch.Select(g => GrainFactory.GetGrain<IVmGrain>(g.VmId.Value).FailOverAsync(State.Host)));
+            foreach (var outcome in outcomes)
+            {
+                State.Outcomes[outcome.VmId] = outcome;
+            }
+
+            await _state.WriteStateAsync();
+        }
+    }
+
+    private async Task RecordAsync(VmFailoverOutcome outcome)
+    {
+        State.Outcomes[outcome.VmId] = outcome;
+        await _state.WriteStateAsync();
+    }
+
+    private async Task EnterAsync(FailoverPhase phase)
+    {
+        State.Phase = phase;
+        await _state.WriteStateAsync();
+        LogPhase(State.Host, this.GetPrimaryKeyString(), phase);
+    }
+}

@@ -1,0 +1,68 @@
+using HostGrid.Contracts.Failover;
+using HostGrid.Hypervisor;
+
+namespace HostGrid.Grains.Tests;
+
+public sealed class FailoverTests : IClassFixture<SimulatedClusterFixture>
+{
+    private readonly SimulatedClusterFixture _cluster;
+
+    public FailoverTests(SimulatedClusterFixture cluster) => _cluster = cluster;
+
+    [Fact]
+    public async Task AgentSiloKilled_GuestsRestartOnSurvivorsByPriority_DisabledOneLeftFailed()
+    {
+        var specs = new Dictionary<string, VmSpec>
+        {
+            ["fo-high"] = Specs.Small(target: "hv-2") with { RestartPriority = RestartPriority.High },
+            ["fo-medium"] = Specs.Small(target: "hv-2"),
+            ["fo-low"] = Specs.Small(target: "hv-2") with { RestartPriority = RestartPriority.Low },
+            ["fo-off"] = Specs.Small(target: "hv-2") with { RestartPriority = RestartPriority.Disabled },
+        };
+        var before = new Dictionary<string, VmSnapshot>();
+        foreach (var (id, spec) in specs)
+        {
+            before[id] = await _cluster.Client.GetGrain<IVmGrain>(id).CreateAsync(new CreateVmCommand(spec));
+        }
+
+        var silo = _cluster.Cluster.Silos.Single(s => ((LocalHypervisors)s.ServiceProvider.GetService(typeof(LocalHypervisors))!).TryGet(new HostId("hv-2"), out _));
+        await _cluster.Cluster.KillSiloAsync(silo);
+
+        var failover = await WaitForAsync(
+            async () => (await Coordinator.ListFailoversAsync()).FirstOrDefault(f => f.Host.Value == "hv-2"),
+            f => f is { Phase: FailoverPhase.Completed },
+            "the failover of hv-2 to complete");
+        Assert.Equal(4, failover!.Outcomes.Count);
+        Assert.True(failover.FenceAt >= failover.LastHeartbeat + TimeSpan.FromSeconds(3), "restarts wait for the isolation timeout");
+        foreach (var id in new[] { "fo-high", "fo-medium", "fo-low" })
+        {
+            var vm = await _cluster.Client.GetGrain<IVmGrain>(id).GetAsync();
+            Assert.Equal(VmState.Running, vm.State);
+            Assert.NotEqual("hv-2", vm.Host!.Value.Value);
+            Assert.True(vm.Epoch > before[id].Epoch, $"{id}: the restart raised the epoch");
+            Assert.Contains(await _cluster.DriverOf(vm.Host.Value).ListAsync(CancellationToken.None), g => g.VmId == vm.VmId && g.Epoch == vm.Epoch);
+        }
+
+        var off = await _cluster.Client.GetGrain<IVmGrain>("fo-off").GetAsync();
+        Assert.Equal(VmState.Failed, off.State);
+        Assert.Equal(VmFailoverResult.Skipped, failover.Outcomes.Single(o => o.VmId.Value == "fo-off").Result);
+        Assert.Equal(HostStatus.Down, (await _cluster.HostAsync("hv-2")).Status);
+    }
+
+    private IFailoverCoordinatorGrain Coordinator => _cluster.Client.GetGrain<IFailoverCoordinatorGrain>(IFailoverCoordinatorGrain.Key);
+
+    private static async Task<T> WaitForAsync<T>(Func<Task<T>> read, Func<T, bool> done, string what)
+    {
+        T value = default!;
+        try
+        {
+            await Eventually.Async(async () => done(value = await read()), TimeSpan.FromSeconds(30), what);
+        }
+        catch (TimeoutException e)
+        {
+            throw new TimeoutException($"{e.Message}; last: {value}; error: {e.InnerException}", e);
+        }
+
+        return value;
+    }
+}
