@@ -1,0 +1,95 @@
+#!/usr/bin/env bash
+# Runs one benchmark against a private local cluster and writes bench/results/NAME.json (see bench/README.md).
+#   scripts/bench.sh NAME [options passed to the benchmark tool]
+#   scripts/bench.sh placement --vms 100 --concurrency 32
+# Builds Release, starts PostgreSQL + 3 agents + the gateway with scripts/run-local.sh under a temp HOSTGRID_HOME on
+# ports apart from run-local (PostgreSQL 55434, gateway 5090, silos 11211-11213, Orleans gateways 30101-30103;
+# override with HOSTGRID_BENCH_PG_PORT, HOSTGRID_BENCH_GATEWAY_PORT, HOSTGRID_BENCH_SILO_PORT_BASE,
+# HOSTGRID_BENCH_ORLEANS_GATEWAY_PORT_BASE), runs the benchmark, and always stops the cluster and removes the temp dir.
+# Exit code: the benchmark tool's (0 measured, 1 not measured, 2 bad usage).
+set -euo pipefail
+
+root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd -P)
+cd "$root"
+
+known=(placement)
+usage() {
+  echo "usage: scripts/bench.sh NAME [options for the benchmark]" >&2
+  echo "known benchmarks: ${known[*]}" >&2
+  echo "options of one: scripts/bench.sh NAME --help" >&2
+}
+
+name=${1:-}
+if [[ -z $name || $name == -h || $name == --help ]]; then
+  usage
+  exit 2
+fi
+if [[ ! " ${known[*]} " == *" $name "* ]]; then
+  echo "bench: unknown benchmark '$name'" >&2
+  usage
+  exit 2
+fi
+shift
+
+tool=$root/bench/HostGrid.Bench/bin/Release/net10.0/hostgrid-bench.dll
+out=bench/results/$name.json
+
+echo "== build (Release)"
+dotnet build HostGrid.sln -c Release -v q -nologo
+
+# Only a help request: nothing to start.
+for arg in "$@"; do
+  if [[ $arg == --help ]]; then exec dotnet "$tool" "$name" --help; fi
+done
+
+work=$(mktemp -d /tmp/hostgrid-bench.XXXXXX)
+chmod 755 "$work"   # PostgreSQL runs as its own OS user and must reach its data dir here
+export HOSTGRID_HOME=$work
+export HOSTGRID_CONFIG=Release
+export HOSTGRID_PG_PORT=${HOSTGRID_BENCH_PG_PORT:-55434}
+export HOSTGRID_GATEWAY_PORT=${HOSTGRID_BENCH_GATEWAY_PORT:-5090}
+export HOSTGRID_SILO_PORT_BASE=${HOSTGRID_BENCH_SILO_PORT_BASE:-11210}
+export HOSTGRID_ORLEANS_GATEWAY_PORT_BASE=${HOSTGRID_BENCH_ORLEANS_GATEWAY_PORT_BASE:-30100}
+export HOSTGRID_CLUSTER_ID=bench-$$-$(date +%s)
+gateway=http://127.0.0.1:$HOSTGRID_GATEWAY_PORT
+
+show_logs() {
+  local log
+  for log in "$work"/local/*.log; do
+    [[ -e $log ]] || continue
+    echo "-- last lines of ${log##*/}" >&2
+    tail -n 15 -- "$log" >&2
+  done
+}
+
+cleanup() {
+  local status=$?
+  trap - EXIT INT TERM
+  if [[ $status -ne 0 ]]; then show_logs; fi
+  echo "== stopping the bench cluster"
+  "$root/scripts/run-local.sh" stop >/dev/null 2>&1 || echo "bench: run-local.sh stop failed; check 'pgrep -f hostgrid-' and port $HOSTGRID_PG_PORT" >&2
+  rm -rf -- "$work" "/tmp/hostgrid-pg-$(printf %s "$work" | sha256sum | cut -c1-16)" 2>/dev/null || true
+  exit "$status"
+}
+trap cleanup EXIT
+trap 'exit 130' INT
+trap 'exit 143' TERM
+
+# Another cluster (or anything) on our ports would make the run measure the wrong thing or fail obscurely.
+ports=("$HOSTGRID_PG_PORT" "$HOSTGRID_GATEWAY_PORT")
+for n in 1 2 3; do ports+=($((HOSTGRID_SILO_PORT_BASE + n)) $((HOSTGRID_ORLEANS_GATEWAY_PORT_BASE + n))); done
+for port in "${ports[@]}"; do
+  if (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null; then
+    echo "bench: port $port on 127.0.0.1 is in use; stop what listens there or set the HOSTGRID_BENCH_*_PORT variables" >&2
+    exit 1
+  fi
+done
+
+echo "== starting a private cluster (HOSTGRID_HOME=$work, PostgreSQL :$HOSTGRID_PG_PORT, gateway $gateway)"
+"$root/scripts/run-local.sh" --detach
+
+echo "== benchmark $name"
+mkdir -p bench/results
+status=0
+dotnet "$tool" "$name" --gateway "$gateway" --out "$out" "$@" || status=$?
+exit "$status"
