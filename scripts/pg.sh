@@ -57,7 +57,7 @@ start() {
   else
     echo "pg: starting on 127.0.0.1:$port ($data)"
     as_pg pg_ctl -D "$data" -l "$log" -w -t 30 start \
-      -o "-p $port -k '$dir/sock' -c listen_addresses=127.0.0.1" >/dev/null ||
+      -o "-p $port -k '$dir/sock' -c listen_addresses=127.0.0.1 -c max_connections=500" >/dev/null ||
       { tail -n 20 "$log" >&2; die "start failed, log: $log"; }
   fi
   for _ in $(seq 50); do pg_isready -q -h 127.0.0.1 -p "$port" && break; sleep 0.2; done

@@ -1,5 +1,5 @@
 using Grpc.Core;
-using HostGrid.IntegrationTests.Infrastructure;
+using HostGrid.Testing;
 
 namespace HostGrid.IntegrationTests;
 

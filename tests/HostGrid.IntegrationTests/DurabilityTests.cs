@@ -1,4 +1,4 @@
-using HostGrid.IntegrationTests.Infrastructure;
+using HostGrid.Testing;
 
 namespace HostGrid.IntegrationTests;
 

@@ -1,7 +1,7 @@
 using System.Text.Json;
 using Grpc.Core;
 using Grpc.Health.V1;
-using HostGrid.IntegrationTests.Infrastructure;
+using HostGrid.Testing;
 
 namespace HostGrid.IntegrationTests;
 

@@ -20,6 +20,10 @@ public interface IFailoverCoordinatorGrain : IGrainWithStringKey
     [Alias("Rejoin")]
     Task RejoinAsync(HostId hostId);
 
+    /// <summary>The silo the coordinator runs on (for operators and chaos tests).</summary>
+    [Alias("GetSilo"), AlwaysInterleave]
+    Task<string> GetSiloAsync();
+
     [Alias("ListFailovers")]
     Task<IReadOnlyList<FailoverSnapshot>> ListFailoversAsync();
 

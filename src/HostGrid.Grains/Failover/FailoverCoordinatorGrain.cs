@@ -111,6 +111,8 @@ public sealed partial class FailoverCoordinatorGrain : Grain, IFailoverCoordinat
         LogRejoined(hostId);
     }
 
+    public Task<string> GetSiloAsync() => Task.FromResult(RuntimeIdentity);
+
     public async Task<IReadOnlyList<FailoverSnapshot>> ListFailoversAsync()
     {
         var snapshots = await Task.WhenAll(_state.State.FailoverIds.Select(id => GrainFactory.GetGrain<IFailoverGrain>(id).GetAsync().WaitAsync(CallBound * 5)));

@@ -1,7 +1,8 @@
 using System.Diagnostics;
+using HostGrid.Api.V1;
 using Grpc.Net.Client;
 
-namespace HostGrid.IntegrationTests.Infrastructure;
+namespace HostGrid.Testing;
 
 /// <summary>
 /// Real agent processes (one simulated host each) and a gateway process on the test PostgreSQL, under a
@@ -75,11 +76,34 @@ public sealed class LocalCluster : IAsyncDisposable
 
         environment["HostGrid__Agent__SiloPort"] = silo.ToString(System.Globalization.CultureInfo.InvariantCulture);
         environment["HostGrid__Agent__GatewayPort"] = gateway.ToString(System.Globalization.CultureInfo.InvariantCulture);
-        environment["HostGrid__Simulated__LedgerDirectory"] = Path.Combine(WorkDirectory, "ledger");
+        environment["HostGrid__Simulated__LedgerDirectory"] = LedgerDirectory;
         _agents[hostId] = ManagedProcess.Start(Repo.Dll("HostGrid.Agent", "hostgrid-agent"), environment, Path.Combine(WorkDirectory, $"agent-{hostId}.log"));
     }
 
     public ManagedProcess Agent(string hostId) => _agents[hostId];
+
+    public int SiloPort(string hostId) => _ports[hostId].Silo;
+
+    /// <summary>Where the simulated hypervisors write their guest ledgers.</summary>
+    public string LedgerDirectory => Path.Combine(WorkDirectory, "ledger");
+
+    /// <summary>SIGKILLs a host's agent; returns when it is dead.</summary>
+    public DateTimeOffset KillAgent(string hostId)
+    {
+        _agents[hostId].Kill();
+        return DateTimeOffset.UtcNow;
+    }
+
+    /// <summary>Starts a host's agent again after it was killed (a new incarnation).</summary>
+    public void RestartAgent(string hostId)
+    {
+        if (_agents.Remove(hostId, out var old))
+        {
+            old.Dispose();
+        }
+
+        StartAgent(hostId);
+    }
 
     public void StartGateway()
     {

@@ -1,4 +1,4 @@
-namespace HostGrid.IntegrationTests.Infrastructure;
+namespace HostGrid.Testing;
 
 /// <summary>Polls a condition with a deadline, and says what it waited for when it fails.</summary>
 public static class Eventually
@@ -26,6 +26,7 @@ public static class Eventually
             await Task.Delay(200);
         }
 
-        throw new TimeoutException($"timed out after {timeout.TotalSeconds} s waiting for {what}; last value: {value}", last);
+        var shown = value?.ToString() is { Length: > 500 } text ? text[..500] + "…" : value?.ToString();
+        throw new TimeoutException($"timed out after {timeout.TotalSeconds} s waiting for {what}; last value: {shown}", last);
     }
 }

@@ -1,6 +1,6 @@
 using System.Diagnostics;
 
-namespace HostGrid.IntegrationTests.Infrastructure;
+namespace HostGrid.Testing;
 
 /// <summary>A child process whose output goes to a log file; killed when disposed, so no test leaves one behind.</summary>
 public sealed class ManagedProcess : IDisposable

@@ -1,4 +1,6 @@
-namespace HostGrid.IntegrationTests.Infrastructure;
+using HostGrid.Testing;
+
+namespace HostGrid.IntegrationTests;
 
 /// <summary>A running three-agent cluster shared by the tests of one class.</summary>
 public sealed class ThreeAgentClusterFixture : IAsyncLifetime

@@ -1,4 +1,4 @@
-namespace HostGrid.IntegrationTests.Infrastructure;
+namespace HostGrid.Testing;
 
 public sealed record CliResult(int ExitCode, string Stdout, string Stderr)
 {

@@ -1,4 +1,4 @@
-namespace HostGrid.IntegrationTests.Infrastructure;
+namespace HostGrid.Testing;
 
 /// <summary>Paths in the repository and the build outputs the tests run.</summary>
 public static class Repo

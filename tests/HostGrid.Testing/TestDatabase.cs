@@ -1,4 +1,4 @@
-namespace HostGrid.IntegrationTests.Infrastructure;
+namespace HostGrid.Testing;
 
 /// <summary>The PostgreSQL that scripts/test.sh starts, named by HOSTGRID_TEST_PG.</summary>
 public static class TestDatabase

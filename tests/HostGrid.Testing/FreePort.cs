@@ -1,7 +1,7 @@
 using System.Net;
 using System.Net.Sockets;
 
-namespace HostGrid.IntegrationTests.Infrastructure;
+namespace HostGrid.Testing;
 
 public static class FreePort
 {

@@ -1,0 +1,3 @@
+global using HostGrid.Api.V1;
+global using HostGrid.Testing;
+global using Xunit;
