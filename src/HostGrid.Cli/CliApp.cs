@@ -18,9 +18,9 @@ internal static class CliApp
         4 ALREADY_EXISTS or FAILED_PRECONDITION, 5 RESOURCE_EXHAUSTED, 6 UNAVAILABLE or DEADLINE_EXCEEDED.
         """;
 
-    public static async Task<int> RunAsync(string[] args, TextWriter output, TextWriter error, Func<CallInvoker>? callInvoker = null)
+    public static async Task<int> RunAsync(string[] args, TextWriter output, TextWriter error, Func<CallInvoker>? callInvoker = null, TimeProvider? time = null)
     {
-        var root = Program.CreateRootCommand(new CliContext(output, callInvoker));
+        var root = Program.CreateRootCommand(new CliContext(output, callInvoker, time));
         var parse = root.Parse(args);
         if (parse.Action is ParseErrorAction)
         {

@@ -7,7 +7,8 @@ namespace HostGrid.Cli;
 /// <summary>What every command needs: the global options, the output writer, and how to reach the gateway.</summary>
 /// <param name="output">Where results go (stdout).</param>
 /// <param name="callInvoker">Replaces the gateway channel (tests); null connects to `--gateway`.</param>
-internal sealed class CliContext(TextWriter output, Func<CallInvoker>? callInvoker = null)
+/// <param name="time">The clock ages are measured against (tests); null is the system clock.</param>
+internal sealed class CliContext(TextWriter output, Func<CallInvoker>? callInvoker = null, TimeProvider? time = null)
 {
     public GlobalOptions Options { get; } = new();
 
@@ -20,5 +21,5 @@ internal sealed class CliContext(TextWriter output, Func<CallInvoker>? callInvok
     }
 
     public IOutputRenderer Renderer(ParseResult parse) =>
-        parse.GetValue(Options.Json) ? new JsonRenderer(output) : new TableRenderer(output);
+        parse.GetValue(Options.Json) ? new JsonRenderer(output) : new TableRenderer(output, time ?? TimeProvider.System);
 }

@@ -20,11 +20,13 @@ internal sealed class GatewayConnection : IDisposable
         Vms = new VmService.VmServiceClient(invoker);
         Hosts = new HostService.HostServiceClient(invoker);
         Cluster = new ClusterService.ClusterServiceClient(invoker);
+        Failovers = new FailoverService.FailoverServiceClient(invoker);
     }
 
     public VmService.VmServiceClient Vms { get; }
     public HostService.HostServiceClient Hosts { get; }
     public ClusterService.ClusterServiceClient Cluster { get; }
+    public FailoverService.FailoverServiceClient Failovers { get; }
 
     /// <summary>Grpc.Net.Client speaks HTTP/2 with prior knowledge to an http:// address (h2c).</summary>
     public static GatewayConnection Open(Uri gateway, DateTime deadline)
@@ -63,6 +65,21 @@ internal sealed class GatewayConnection : IDisposable
         }
         while (request.PageToken.Length > 0);
         return vms;
+    }
+
+    public async Task<List<Failover>> ListAllFailoversAsync(ListFailoversRequest filter, CancellationToken cancellationToken)
+    {
+        var failovers = new List<Failover>();
+        var request = filter.Clone();
+        request.PageSize = PageSize;
+        do
+        {
+            var page = await Failovers.ListFailoversAsync(request, Call(cancellationToken));
+            failovers.AddRange(page.Failovers);
+            request.PageToken = page.NextPageToken;
+        }
+        while (request.PageToken.Length > 0);
+        return failovers;
     }
 
     public void Dispose() => _channel?.Dispose();

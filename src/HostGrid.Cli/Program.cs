@@ -1,5 +1,6 @@
 using System.CommandLine;
 using HostGrid.Cli.Cluster;
+using HostGrid.Cli.Failovers;
 using HostGrid.Cli.Hosts;
 using HostGrid.Cli.Vms;
 
@@ -18,5 +19,6 @@ internal static class Program
         ClusterCommand.Create(cli),   // cluster
         HostsCommand.Create(cli),     // hosts list | get
         VmsCommand.Create(cli),       // vms create | get | list | start | stop | delete
+        FailoversCommand.Create(cli), // failovers list | get
     };
 }

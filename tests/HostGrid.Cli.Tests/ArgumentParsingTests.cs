@@ -17,6 +17,9 @@ public sealed class ArgumentParsingTests
     [InlineData("--label", "hosts", "list", "--label", "rack")]
     [InlineData("--status", "hosts", "list", "--status", "sideways")]
     [InlineData("--state", "vms", "list", "--state", "asleep")]
+    [InlineData("--restart-priority", "vms", "create", "web-1", "--cpus", "1", "--memory", "1024", "--restart-priority", "urgent")]
+    [InlineData("--restart-priority", "vms", "create", "web-1", "--cpus", "1", "--memory", "1024", "--restart-priority", "unspecified")]
+    [InlineData("--restart-priority", "vms", "create", "web-1", "--cpus", "1", "--memory", "1024", "--restart-priority")]
     [InlineData("--timeout", "--timeout", "0", "cluster")]
     [InlineData("--timeout", "--timeout", "soon", "cluster")]
     [InlineData("--gateway", "--gateway", "not a url", "cluster")]
@@ -40,6 +43,8 @@ public sealed class ArgumentParsingTests
     [InlineData("hots", "list")]
     [InlineData("vms", "get")]
     [InlineData("vms", "get", "a", "b")]
+    [InlineData("failovers", "get")]
+    [InlineData("failovers", "list", "extra")]
     public async Task BadCommandLine_ExitsWithUsage(params string[] args)
     {
         var run = await CliRun.RunAsync(new FakeGateway(), args);
@@ -94,7 +99,46 @@ public sealed class ArgumentParsingTests
         Assert.Empty(request.Labels);
         Assert.Equal("", request.TargetHostId);
         Assert.Equal(PlacementPolicy.Unspecified, request.PlacementPolicy);
+        Assert.Equal(RestartPriority.Unspecified, request.RestartPriority);
         Assert.False(request.StartStopped);
+    }
+
+    [Theory]
+    [InlineData("high", RestartPriority.High)]
+    [InlineData("medium", RestartPriority.Medium)]
+    [InlineData("low", RestartPriority.Low)]
+    [InlineData("disabled", RestartPriority.Disabled)]
+    [InlineData("HIGH", RestartPriority.High)]
+    public async Task VmsCreate_RestartPriority_SentAsItsEnumValue(string value, RestartPriority expected)
+    {
+        var gateway = new FakeGateway().On<CreateVmRequest>("CreateVm", _ => Samples.Vm());
+
+        var run = await CliRun.RunAsync(gateway, "vms", "create", "web-1", "--cpus", "1", "--memory", "512", "--restart-priority", value);
+
+        Assert.Equal(ExitCodes.Ok, run.ExitCode);
+        Assert.Equal(expected, gateway.Request<CreateVmRequest>().RestartPriority);
+    }
+
+    [Fact]
+    public async Task VmsCreate_BadRestartPriority_ListsTheAcceptedValues()
+    {
+        var run = await CliRun.RunAsync(new FakeGateway(), "vms", "create", "web-1", "--cpus", "1", "--memory", "512", "--restart-priority", "urgent");
+
+        Assert.Equal(ExitCodes.Usage, run.ExitCode);
+        Assert.Contains("error: --restart-priority: expected one of high, medium, low, disabled, got 'urgent'", run.Error, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task FailoversList_Host_IsSentAsHostId()
+    {
+        var gateway = new FakeGateway().ServeFailovers([Samples.Failover("hv-2-1", "hv-2"), Samples.Failover("hv-3-2", "hv-3")]);
+
+        var run = await CliRun.RunAsync(gateway, "failovers", "list", "--host", "hv-3");
+
+        Assert.Equal(ExitCodes.Ok, run.ExitCode);
+        Assert.Equal("hv-3", gateway.Request<ListFailoversRequest>().HostId);
+        Assert.Contains("hv-3-2", run.Output, StringComparison.Ordinal);
+        Assert.DoesNotContain("hv-2-1", run.Output, StringComparison.Ordinal);
     }
 
     [Fact]

@@ -1,5 +1,6 @@
 using Google.Protobuf;
 using Grpc.Core;
+using HostGrid.Api.V1;
 
 namespace HostGrid.Cli.Tests;
 
@@ -15,6 +16,31 @@ internal sealed class FakeGateway : CallInvoker
         where TRequest : IMessage
     {
         _handlers[method] = request => handler((TRequest)request);
+        return this;
+    }
+
+    /// <summary>
+    /// Serves FailoverService like the gateway does: ListFailovers filters by host_id and pages
+    /// <paramref name="pageSize"/> at a time in the given order; GetFailover finds by `failovers/{id}` or id, else NOT_FOUND.
+    /// </summary>
+    public FakeGateway ServeFailovers(IEnumerable<Failover> failovers, int pageSize = 1000)
+    {
+        var all = failovers.ToList();
+        On<ListFailoversRequest>("ListFailovers", request =>
+        {
+            var matching = all.Where(f => request.HostId.Length == 0 || f.HostId == request.HostId).ToList();
+            var start = request.PageToken.Length == 0 ? 0 : int.Parse(request.PageToken, System.Globalization.CultureInfo.InvariantCulture);
+            var response = new ListFailoversResponse { Failovers = { matching.Skip(start).Take(pageSize) } };
+            if (start + pageSize < matching.Count)
+                response.NextPageToken = (start + pageSize).ToString(System.Globalization.CultureInfo.InvariantCulture);
+            return response;
+        });
+        On<GetFailoverRequest>("GetFailover", request =>
+        {
+            var id = request.Name.StartsWith("failovers/", StringComparison.Ordinal) ? request.Name["failovers/".Length..] : request.Name;
+            return all.FirstOrDefault(f => f.FailoverId == id)
+                ?? throw new RpcException(new Status(StatusCode.NotFound, $"failover {id} not found"));
+        });
         return this;
     }
 

@@ -97,6 +97,44 @@ public sealed class GatewayCallTests
         Assert.Contains("web-2", run.Output, StringComparison.Ordinal);
     }
 
+    [Fact]
+    public async Task FailoversList_FollowsPageTokensToTheEndInOrder()
+    {
+        var gateway = new FakeGateway().ServeFailovers(
+            [Samples.Failover("hv-3-3", "hv-3"), Samples.Failover("hv-2-2", "hv-2"), Samples.Failover("hv-1-1", "hv-1")], pageSize: 2);
+
+        var run = await CliRun.RunAsync(gateway, "failovers", "list", "--json");
+
+        Assert.Equal(ExitCodes.Ok, run.ExitCode);
+        Assert.Equal(["", "2"], gateway.Calls.Select(c => ((ListFailoversRequest)c.Request).PageToken));
+        Assert.All(gateway.Calls, c => Assert.Equal(GatewayConnection.PageSize, ((ListFailoversRequest)c.Request).PageSize));
+        using var json = System.Text.Json.JsonDocument.Parse(run.Output);
+        Assert.Equal(["hv-3-3", "hv-2-2", "hv-1-1"], json.RootElement.EnumerateArray().Select(f => f.GetProperty("failoverId").GetString()));
+    }
+
+    [Fact]
+    public async Task FailoversGet_UnknownId_NotFoundExitCodeAndMessage()
+    {
+        var gateway = new FakeGateway().ServeFailovers([Samples.Failover()]);
+
+        var run = await CliRun.RunAsync(gateway, "failovers", "get", "hv-9-9");
+
+        Assert.Equal(ExitCodes.NotFound, run.ExitCode);
+        Assert.Equal("error: NotFound: failover hv-9-9 not found", run.Error.TrimEnd());
+        Assert.Empty(run.Output);
+    }
+
+    [Fact]
+    public async Task FailoversGet_SendsTheNameAsGiven()
+    {
+        var gateway = new FakeGateway().ServeFailovers([Samples.Failover()]);
+
+        var run = await CliRun.RunAsync(gateway, "failovers", "get", "failovers/hv-2-1");
+
+        Assert.Equal(ExitCodes.Ok, run.ExitCode);
+        Assert.Equal("failovers/hv-2-1", gateway.Request<GetFailoverRequest>().Name);
+    }
+
     [Theory]
     [InlineData("start", "StartVm")]
     [InlineData("stop", "StopVm")]

@@ -17,4 +17,10 @@ internal interface IOutputRenderer
     void WriteVm(Vm vm);
 
     void WriteDeleted(string name);
+
+    /// <summary>Failovers as the gateway lists them, newest first.</summary>
+    void WriteFailovers(IReadOnlyList<Failover> failovers);
+
+    /// <summary>One failover with an outcome per guest.</summary>
+    void WriteFailover(Failover failover);
 }

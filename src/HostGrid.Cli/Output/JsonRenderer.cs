@@ -26,6 +26,10 @@ internal sealed class JsonRenderer(TextWriter output) : IOutputRenderer
 
     public void WriteDeleted(string name) => Write(Formatter.Format(new DeleteVmResponse()));
 
+    public void WriteFailovers(IReadOnlyList<Failover> failovers) => WriteArray(failovers);
+
+    public void WriteFailover(Failover failover) => Write(Formatter.Format(failover));
+
     private void WriteArray(IEnumerable<IMessage> messages) => Write($"[{string.Join(',', messages.Select(m => Formatter.Format(m)))}]");
 
     // JsonFormatter writes one line; re-indent it for people reading --json output without jq.

@@ -9,9 +9,13 @@ internal sealed class TableRenderer : IOutputRenderer
 {
     private const int PipedWidth = 240;
     private readonly IAnsiConsole _console;
+    private readonly TimeProvider _time;
 
-    public TableRenderer(TextWriter output)
+    /// <param name="output">Where the tables go.</param>
+    /// <param name="time">The clock ages such as `DECLARED` are measured against.</param>
+    public TableRenderer(TextWriter output, TimeProvider time)
     {
+        _time = time;
         var terminal = ReferenceEquals(output, Console.Out) && !Console.IsOutputRedirected;
         _console = AnsiConsole.Create(new AnsiConsoleSettings
         {
@@ -35,6 +39,10 @@ internal sealed class TableRenderer : IOutputRenderer
         var states = cluster.VmsByState.Where(s => s.Value > 0).OrderBy(s => s.Key, StringComparer.Ordinal)
             .Select(s => $"{TextFormat.StateKey(s.Key)} {s.Value}");
         _console.WriteLine($"VMs: {cluster.VmCount}" + (cluster.VmCount > 0 ? $" ({string.Join(", ", states)})" : ""));
+        if (cluster.FailoversInProgress > 0)
+            _console.WriteLine($"Failovers in progress: {cluster.FailoversInProgress} (see 'hostgrid failovers list')");
+        else if (cluster.FailoversInProgress < 0)
+            _console.WriteLine("Failovers in progress: unknown (failover coordinator not reachable)");
         _console.WriteLine();
 
         var hosts = NewTable("HOST", "STATUS", "VMS", "CPU LOAD", "MEMORY LOAD", "HEARTBEAT");
@@ -103,6 +111,7 @@ internal sealed class TableRenderer : IOutputRenderer
         ("Desired", Text(TextFormat.Name(vm.DesiredState))),
         ("Host", Text(Or(vm.HostId))),
         ("Epoch", Text(vm.Epoch.ToString())),
+        ("Restart priority", Text(TextFormat.Name(vm.RestartPriority))),
         ("Resources", Text($"{vm.Resources?.Vcpus ?? 0} vcpus, {vm.Resources?.MemoryMib ?? 0} MiB, {vm.Resources?.DiskGib ?? 0} GiB")),
         ("Labels", Text(TextFormat.Labels(vm.Labels))),
         ("Anti-affinity", Text(Or(vm.AntiAffinityGroup))),
@@ -112,6 +121,51 @@ internal sealed class TableRenderer : IOutputRenderer
         ("Updated", Text(TextFormat.Timestamp(vm.UpdateTime)))));
 
     public void WriteDeleted(string name) => _console.WriteLine($"deleted {name}");
+
+    public void WriteFailovers(IReadOnlyList<Failover> failovers)
+    {
+        var now = _time.GetUtcNow();
+        var table = NewTable("FAILOVER", "HOST", "CAUSE", "PHASE", "DECLARED", "FENCE WAIT", "DURATION", "RESTARTED", "PENDING", "SKIPPED");
+        foreach (var failover in failovers)
+        {
+            table.AddRow(
+                Text(failover.FailoverId), Text(failover.HostId), Text(TextFormat.Name(failover.Cause)), Phase(failover.Phase),
+                Text(TextFormat.Age(failover.DeclaredTime, now)),
+                Text(TextFormat.Duration(failover.DeclaredTime, failover.FenceTime) ?? "-"),
+                Text(TextFormat.Duration(failover.DeclaredTime, failover.CompletedTime) ?? "running"),
+                Text(failover.RestartedCount.ToString()), Text(failover.PendingCount.ToString()), Text(failover.SkippedCount.ToString()));
+        }
+        _console.Write(table);
+    }
+
+    public void WriteFailover(Failover failover)
+    {
+        var now = _time.GetUtcNow();
+        var fenceWait = TextFormat.Duration(failover.DeclaredTime, failover.FenceTime);
+        var duration = TextFormat.Duration(failover.DeclaredTime, failover.CompletedTime);
+        _console.Write(Details(
+            ("Failover", Text(failover.FailoverId)),
+            ("Host", Text(failover.HostId)),
+            ("Cause", Text(TextFormat.Name(failover.Cause))),
+            ("Phase", Phase(failover.Phase)),
+            ("Last heartbeat", Text(TextFormat.Timestamp(failover.LastHeartbeatTime))),
+            ("Declared", Text($"{TextFormat.Timestamp(failover.DeclaredTime)} ({TextFormat.Age(failover.DeclaredTime, now)})")),
+            ("Fence", Text(fenceWait is null ? "-" : $"{TextFormat.Timestamp(failover.FenceTime)} (wait {fenceWait})")),
+            ("Completed", Text(duration is null ? "running" : $"{TextFormat.Timestamp(failover.CompletedTime)} (took {duration})")),
+            ("VMs", Text($"restarted {failover.RestartedCount}, pending {failover.PendingCount}, skipped {failover.SkippedCount}"))));
+        _console.WriteLine();
+        _console.WriteLine($"Outcomes: {failover.Outcomes.Count}");
+        if (failover.Outcomes.Count == 0)
+            return;
+        var table = NewTable("VM", "RESULT", "NEW HOST", "EPOCH", "REASON");
+        foreach (var outcome in failover.Outcomes)
+        {
+            table.AddRow(
+                Text(outcome.VmId), Result(outcome.Result), Text(Or(outcome.NewHostId)),
+                Text(outcome.Epoch.ToString()), Text(Or(outcome.Reason)));
+        }
+        _console.Write(table);
+    }
 
     private static Table NewTable(params string[] columns)
     {
@@ -154,6 +208,21 @@ internal sealed class TableRenderer : IOutputRenderer
         VmState.Running => Color.Green,
         VmState.Failed => Color.Red,
         VmState.Pending or VmState.Starting or VmState.Stopping or VmState.Migrating or VmState.Deleting => Color.Yellow,
+        _ => Color.Grey,
+    }));
+
+    private static Text Phase(FailoverPhase phase) => new Text(TextFormat.Name(phase), new Style(phase switch
+    {
+        FailoverPhase.Completed => Color.Green,
+        FailoverPhase.AwaitingFence or FailoverPhase.Restarting => Color.Yellow,
+        _ => Color.Grey,
+    }));
+
+    private static Text Result(VmFailoverResult result) => new Text(TextFormat.Name(result), new Style(result switch
+    {
+        VmFailoverResult.Restarted => Color.Green,
+        VmFailoverResult.Pending => Color.Yellow,
+        VmFailoverResult.Skipped => Color.Red,
         _ => Color.Grey,
     }));
 

@@ -28,11 +28,30 @@ internal static class TextFormat
             return "never";
         if (seconds < 60)
             return string.Create(CultureInfo.InvariantCulture, $"{Math.Floor(seconds * 10) / 10:0.0}s ago");
-        var age = TimeSpan.FromSeconds(seconds);
-        return age.TotalHours < 1 ? $"{age.Minutes}m{age.Seconds:00}s ago"
-            : age.TotalDays < 1 ? $"{age.Hours}h{age.Minutes:00}m ago"
-            : $"{(int)age.TotalDays}d{age.Hours:00}h ago";
+        return $"{Coarse(TimeSpan.FromSeconds(seconds))} ago";
     }
+
+    /// <summary>How long ago <paramref name="time"/> was, as <see cref="HeartbeatAge"/>; `-` when unset. A time in the future (clock skew) is `0.0s ago`.</summary>
+    public static string Age(Google.Protobuf.WellKnownTypes.Timestamp? time, DateTimeOffset now) =>
+        time is null ? "-" : HeartbeatAge(Math.Max(0, (now - time.ToDateTimeOffset()).TotalSeconds));
+
+    /// <summary>`3.5s`, `3m12s`, `2h05m`, `3d04h`; a negative span is `0.0s`.</summary>
+    public static string Duration(TimeSpan span)
+    {
+        var tenths = Math.Round(Math.Max(0, span.TotalSeconds) * 10, MidpointRounding.AwayFromZero) / 10;
+        return tenths < 60
+            ? string.Create(CultureInfo.InvariantCulture, $"{tenths:0.0}s")
+            : Coarse(TimeSpan.FromSeconds(Math.Round(span.TotalSeconds, MidpointRounding.AwayFromZero)));
+    }
+
+    /// <summary>The span from <paramref name="from"/> to <paramref name="to"/> as <see cref="Duration(TimeSpan)"/>; null when either is unset.</summary>
+    public static string? Duration(Google.Protobuf.WellKnownTypes.Timestamp? from, Google.Protobuf.WellKnownTypes.Timestamp? to) =>
+        from is null || to is null ? null : Duration(to.ToDateTimeOffset() - from.ToDateTimeOffset());
+
+    private static string Coarse(TimeSpan span) =>
+        span.TotalHours < 1 ? $"{span.Minutes}m{span.Seconds:00}s"
+        : span.TotalDays < 1 ? $"{span.Hours}h{span.Minutes:00}m"
+        : $"{(int)span.TotalDays}d{span.Hours:00}h";
 
     /// <summary>`k=v,k2=v2` sorted by key, or `-` when empty.</summary>
     public static string Labels(IDictionary<string, string> labels) =>
@@ -42,6 +61,16 @@ internal static class TextFormat
 
     public static string Name(VmState state) => EnumName(state.ToString());
 
+    /// <summary>UNSPECIFIED means the default, so it reads `medium` rather than `-`.</summary>
+    public static string Name(RestartPriority priority) =>
+        priority == RestartPriority.Unspecified ? "medium" : EnumName(priority.ToString());
+
+    public static string Name(FailureCause cause) => EnumName(cause.ToString());
+
+    public static string Name(FailoverPhase phase) => EnumName(phase.ToString());
+
+    public static string Name(VmFailoverResult result) => EnumName(result.ToString());
+
     /// <summary>`VM_STATE_RUNNING` (the key of Cluster.vms_by_state) → `running`.</summary>
     public static string StateKey(string key) =>
         (key.StartsWith("VM_STATE_", StringComparison.Ordinal) ? key["VM_STATE_".Length..] : key).ToLowerInvariant();
@@ -49,5 +78,7 @@ internal static class TextFormat
     public static string Timestamp(Google.Protobuf.WellKnownTypes.Timestamp? time) =>
         time is null ? "-" : time.ToDateTimeOffset().ToString("yyyy-MM-dd HH:mm:ss'Z'", CultureInfo.InvariantCulture);
 
-    private static string EnumName(string name) => name == "Unspecified" ? "-" : name.ToLowerInvariant();
+    /// <summary>`Running` → `running`, `MissedHeartbeats` → `missed-heartbeats`, `Unspecified` → `-`.</summary>
+    private static string EnumName(string name) =>
+        name == "Unspecified" ? "-" : string.Concat(name.Select((c, i) => char.IsUpper(c) && i > 0 ? $"-{char.ToLowerInvariant(c)}" : $"{char.ToLowerInvariant(c)}"));
 }

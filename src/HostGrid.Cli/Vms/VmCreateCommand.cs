@@ -23,10 +23,12 @@ internal static class VmCreateCommand
         var requiredLabels = LabelOption.Create("--require-label", "Host label the chosen host must carry (repeatable)");
         var pack = new Option<bool>("--pack") { Description = "Prefer the fullest host that fits (default: spread)" };
         var stopped = new Option<bool>("--stopped") { Description = "Reserve capacity but leave the VM stopped" };
+        var restartPriority = EnumOption.Create<RestartPriority>(
+            "--restart-priority", "Order in which failover restarts the VM if its host dies; disabled: never (default: medium)");
 
         var command = new Command("create", "Create a VM: place it on a host and start it")
         {
-            name, cpus, memory, disk, labels, antiAffinity, host, requiredLabels, pack, stopped,
+            name, cpus, memory, disk, labels, antiAffinity, host, requiredLabels, pack, stopped, restartPriority,
         };
         command.SetAction(async (parse, ct) =>
         {
@@ -38,6 +40,7 @@ internal static class VmCreateCommand
                 TargetHostId = parse.GetValue(host) ?? "",
                 PlacementPolicy = parse.GetValue(pack) ? PlacementPolicy.Pack : PlacementPolicy.Unspecified,
                 StartStopped = parse.GetValue(stopped),
+                RestartPriority = parse.GetValue(restartPriority),
             };
             request.Labels.Add(parse.GetRequiredValue(labels));
             request.RequiredHostLabels.Add(parse.GetRequiredValue(requiredLabels));

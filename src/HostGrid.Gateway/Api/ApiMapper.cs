@@ -1,5 +1,6 @@
 using Google.Protobuf.WellKnownTypes;
 using HostGrid.Contracts.Errors;
+using HostGrid.Contracts.Failover;
 using HostGrid.Core.Validation;
 using Proto = HostGrid.Api.V1;
 
@@ -10,6 +11,10 @@ public static class ApiMapper
 {
     public const string VmCollection = "vms";
     public const string HostCollection = "hosts";
+    public const string FailoverCollection = "failovers";
+
+    /// <summary>Failover ids are made by the cluster (<c>{host_id}-{n}</c>); anything longer is not one.</summary>
+    public const int MaxFailoverIdLength = 128;
 
     /// <summary>A guest id from <c>vms/{id}</c> or a bare id, validated; <paramref name="field"/> names the request field.</summary>
     public static VmId ParseVmName(string name, string field = "name") =>
@@ -24,6 +29,23 @@ public static class ApiMapper
         }
 
         return new HostId(id);
+    }
+
+    /// <summary>A failover id from <c>failovers/{id}</c> or a bare id. Only its shape is checked: an unknown id is NOT_FOUND.</summary>
+    public static string ParseFailoverName(string name, string field = "name")
+    {
+        var id = ResourceNames.StripCollection(name, FailoverCollection);
+        if (id.Length == 0)
+        {
+            throw new InvalidSpecException(field, "must not be empty");
+        }
+
+        if (id.Length > MaxFailoverIdLength || id.Any(c => char.IsControl(c) || char.IsWhiteSpace(c) || c == '/'))
+        {
+            throw new InvalidSpecException(field, "not a failover id ({host_id}-{n}, or failovers/{host_id}-{n})");
+        }
+
+        return id;
     }
 
     /// <summary>Checks a create request completely before anything changes.</summary>
@@ -46,7 +68,8 @@ public static class ApiMapper
                 Proto.PlacementPolicy.Pack => PlacementPolicy.Pack,
                 _ => throw new InvalidSpecException("placement_policy", $"unknown value {(int)request.PlacementPolicy}"),
             },
-            string.IsNullOrEmpty(request.TargetHostId) ? null : new HostId(request.TargetHostId));
+            string.IsNullOrEmpty(request.TargetHostId) ? null : new HostId(request.TargetHostId),
+            FromProto(request.RestartPriority, "restart_priority"));
         VmSpecValidator.Validate(spec);
         return (id, new CreateVmCommand(spec, request.StartStopped));
     }
@@ -66,6 +89,7 @@ public static class ApiMapper
             StatusMessage = vm.StatusMessage ?? "",
             CreateTime = Timestamp.FromDateTimeOffset(vm.CreatedAt),
             UpdateTime = Timestamp.FromDateTimeOffset(vm.UpdatedAt),
+            RestartPriority = ToProto(vm.Spec.RestartPriority),
         };
         AddAll(message.Labels, vm.Spec.Labels);
         AddAll(message.RequiredHostLabels, vm.Spec.RequiredHostLabels);
@@ -137,6 +161,85 @@ public static class ApiMapper
             ? null
             : System.Enum.GetValues<HostStatus>().Cast<HostStatus?>().FirstOrDefault(s => ToProto(s!.Value) == status)
               ?? throw new InvalidSpecException(field, $"unknown status {(int)status}");
+
+    /// <summary>Always an explicit value, so a client never has to know that UNSPECIFIED means medium.</summary>
+    public static Proto.RestartPriority ToProto(RestartPriority priority) => priority switch
+    {
+        RestartPriority.High => Proto.RestartPriority.High,
+        RestartPriority.Medium => Proto.RestartPriority.Medium,
+        RestartPriority.Low => Proto.RestartPriority.Low,
+        RestartPriority.Disabled => Proto.RestartPriority.Disabled,
+        _ => Proto.RestartPriority.Unspecified,
+    };
+
+    /// <summary>UNSPECIFIED is the default, medium; a number the API does not define is refused naming <paramref name="field"/>.</summary>
+    public static RestartPriority FromProto(Proto.RestartPriority priority, string field) => priority switch
+    {
+        Proto.RestartPriority.Unspecified or Proto.RestartPriority.Medium => RestartPriority.Medium,
+        Proto.RestartPriority.High => RestartPriority.High,
+        Proto.RestartPriority.Low => RestartPriority.Low,
+        Proto.RestartPriority.Disabled => RestartPriority.Disabled,
+        _ => throw new InvalidSpecException(field, $"unknown value {(int)priority}"),
+    };
+
+    public static Proto.Failover ToProto(FailoverSnapshot failover)
+    {
+        var message = new Proto.Failover
+        {
+            Name = $"{FailoverCollection}/{failover.Id}",
+            FailoverId = failover.Id,
+            HostId = failover.Host.Value,
+            Cause = ToProto(failover.Cause),
+            Phase = ToProto(failover.Phase),
+            LastHeartbeatTime = Timestamp.FromDateTimeOffset(failover.LastHeartbeat),
+            DeclaredTime = Timestamp.FromDateTimeOffset(failover.DeclaredAt),
+            FenceTime = Timestamp.FromDateTimeOffset(failover.FenceAt),
+            RestartedCount = failover.Outcomes.Count(o => o.Result == VmFailoverResult.Restarted),
+            PendingCount = failover.Outcomes.Count(o => o.Result == VmFailoverResult.Pending),
+            SkippedCount = failover.Outcomes.Count(o => o.Result == VmFailoverResult.Skipped),
+        };
+        if (failover.CompletedAt is { } completed)
+        {
+            message.CompletedTime = Timestamp.FromDateTimeOffset(completed);
+        }
+
+        message.Outcomes.AddRange(failover.Outcomes.Select(ToProto));
+        return message;
+    }
+
+    public static Proto.VmFailoverOutcome ToProto(VmFailoverOutcome outcome) => new()
+    {
+        VmId = outcome.VmId.Value,
+        Result = ToProto(outcome.Result),
+        NewHostId = outcome.NewHost?.Value ?? "",
+        Epoch = outcome.Epoch,
+        Reason = outcome.Reason ?? "",
+    };
+
+    public static Proto.FailureCause ToProto(FailureCause cause) => cause switch
+    {
+        FailureCause.MissedHeartbeats => Proto.FailureCause.MissedHeartbeats,
+        FailureCause.SiloDead => Proto.FailureCause.SiloDead,
+        FailureCause.HypervisorFailed => Proto.FailureCause.HypervisorFailed,
+        _ => Proto.FailureCause.Unspecified,
+    };
+
+    public static Proto.FailoverPhase ToProto(FailoverPhase phase) => phase switch
+    {
+        FailoverPhase.AwaitingFence => Proto.FailoverPhase.AwaitingFence,
+        FailoverPhase.Restarting => Proto.FailoverPhase.Restarting,
+        FailoverPhase.Completed => Proto.FailoverPhase.Completed,
+        _ => Proto.FailoverPhase.Unspecified,
+    };
+
+    public static Proto.VmFailoverResult ToProto(VmFailoverResult result) => result switch
+    {
+        VmFailoverResult.Restarted => Proto.VmFailoverResult.Restarted,
+        VmFailoverResult.Pending => Proto.VmFailoverResult.Pending,
+        VmFailoverResult.Skipped => Proto.VmFailoverResult.Skipped,
+        VmFailoverResult.NotOnHost => Proto.VmFailoverResult.NotOnHost,
+        _ => Proto.VmFailoverResult.Unspecified,
+    };
 
     /// <summary>True when <paramref name="labels"/> has every wanted label.</summary>
     public static bool HasLabels(IReadOnlyDictionary<string, string> labels, IDictionary<string, string> wanted) =>

@@ -1,4 +1,5 @@
 using HostGrid.Contracts.Cluster;
+using HostGrid.Contracts.Failover;
 
 namespace HostGrid.Gateway.Api;
 
@@ -10,6 +11,8 @@ public sealed class ClusterReader
     public ClusterReader(IGrainFactory grains) => _grains = grains;
 
     public IInventoryGrain Inventory => _grains.GetGrain<IInventoryGrain>(IInventoryGrain.Key);
+
+    public IFailoverCoordinatorGrain Failovers => _grains.GetGrain<IFailoverCoordinatorGrain>(IFailoverCoordinatorGrain.Key);
 
     public IVmGrain Vm(VmId id) => _grains.GetGrain<IVmGrain>(id.Value);
 

@@ -33,7 +33,7 @@ public sealed partial class DomainErrorInterceptor : Interceptor
     public static Status ToStatus(Exception e) => e switch
     {
         InvalidSpecException => new Status(StatusCode.InvalidArgument, e.Message),
-        VmNotFoundException or HostNotFoundException => new Status(StatusCode.NotFound, e.Message),
+        VmNotFoundException or HostNotFoundException or FailoverNotFoundException => new Status(StatusCode.NotFound, e.Message),
         VmAlreadyExistsException => new Status(StatusCode.AlreadyExists, e.Message),
         InsufficientCapacityException => new Status(StatusCode.ResourceExhausted, e.Message),
         InvalidStateException => new Status(StatusCode.FailedPrecondition, e.Message),

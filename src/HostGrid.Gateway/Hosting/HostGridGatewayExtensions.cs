@@ -53,6 +53,7 @@ public static class HostGridGatewayExtensions
         app.MapGrpcService<VmApi>();
         app.MapGrpcService<HostApi>();
         app.MapGrpcService<ClusterApi>();
+        app.MapGrpcService<FailoverApi>();
         app.MapGrpcReflectionService();
         app.MapGrpcHealthChecksService();
         return app;

@@ -23,6 +23,7 @@ public sealed class ApiMapperTests
         Assert.Null(command.Spec.AntiAffinityGroup);
         Assert.Empty(command.Spec.Labels);
         Assert.Empty(command.Spec.RequiredHostLabels);
+        Assert.Equal(RestartPriority.Medium, command.Spec.RestartPriority);
         Assert.False(command.StartStopped);
     }
 
@@ -37,6 +38,7 @@ public sealed class ApiMapperTests
         request.TargetHostId = "hv-2";
         request.PlacementPolicy = Proto.PlacementPolicy.Pack;
         request.StartStopped = true;
+        request.RestartPriority = Proto.RestartPriority.High;
 
         var (_, command) = ApiMapper.ToCommand(request);
 
@@ -45,6 +47,7 @@ public sealed class ApiMapperTests
         Assert.Equal("web", command.Spec.AntiAffinityGroup);
         Assert.Equal(new HostId("hv-2"), command.Spec.TargetHost);
         Assert.Equal(PlacementPolicy.Pack, command.Spec.PlacementPolicy);
+        Assert.Equal(RestartPriority.High, command.Spec.RestartPriority);
         Assert.True(command.StartStopped);
     }
 
@@ -82,6 +85,53 @@ public sealed class ApiMapperTests
 
         Assert.Equal("placement_policy", error.Field);
         Assert.Equal("placement_policy: unknown value 42", error.Message);
+    }
+
+    [Theory]
+    [InlineData(Proto.RestartPriority.Unspecified, RestartPriority.Medium)]
+    [InlineData(Proto.RestartPriority.High, RestartPriority.High)]
+    [InlineData(Proto.RestartPriority.Medium, RestartPriority.Medium)]
+    [InlineData(Proto.RestartPriority.Low, RestartPriority.Low)]
+    [InlineData(Proto.RestartPriority.Disabled, RestartPriority.Disabled)]
+    public void ToCommand_RestartPriority_Mapped(Proto.RestartPriority priority, RestartPriority expected)
+    {
+        var request = Request();
+        request.RestartPriority = priority;
+
+        Assert.Equal(expected, ApiMapper.ToCommand(request).Command.Spec.RestartPriority);
+    }
+
+    [Fact]
+    public void ToCommand_UnknownRestartPriority_InvalidSpecNamingRestartPriority()
+    {
+        var request = Request();
+        request.RestartPriority = (Proto.RestartPriority)42;
+
+        var error = Assert.Throws<InvalidSpecException>(() => ApiMapper.ToCommand(request));
+
+        Assert.Equal("restart_priority", error.Field);
+        Assert.Equal("restart_priority: unknown value 42", error.Message);
+    }
+
+    [Fact]
+    public void ToProtoRestartPriority_EveryDomainValue_ExplicitDistinctAndBack()
+    {
+        var priorities = Enum.GetValues<RestartPriority>();
+
+        var mapped = priorities.Select(ApiMapper.ToProto).ToList();
+
+        Assert.DoesNotContain(Proto.RestartPriority.Unspecified, mapped);
+        Assert.Equal(priorities.Length, mapped.Distinct().Count());
+        Assert.Equal(priorities, mapped.Select(p => ApiMapper.FromProto(p, "restart_priority")));
+    }
+
+    [Fact]
+    public void FromProtoRestartPriority_EveryProtoValue_HasADomainValue()
+    {
+        foreach (var priority in Enum.GetValues<Proto.RestartPriority>())
+        {
+            Assert.True(Enum.IsDefined(ApiMapper.FromProto(priority, "restart_priority")));
+        }
     }
 
     [Fact]
@@ -250,6 +300,18 @@ public sealed class ApiMapperTests
         Assert.Equal("a", message.RequiredHostLabels["zone"]);
         Assert.Equal("", message.StatusMessage);
         Assert.Equal(created.AddMinutes(1), message.UpdateTime.ToDateTimeOffset());
+        Assert.Equal(Proto.RestartPriority.Medium, message.RestartPriority);
+    }
+
+    [Theory]
+    [InlineData(RestartPriority.High, Proto.RestartPriority.High)]
+    [InlineData(RestartPriority.Disabled, Proto.RestartPriority.Disabled)]
+    public void ToProtoVm_RestartPriority_Copied(RestartPriority priority, Proto.RestartPriority expected)
+    {
+        var spec = new VmSpec(new ResourceAmounts(1, 512, 10), new Dictionary<string, string>(), null, new Dictionary<string, string>(), RestartPriority: priority);
+        var vm = new VmSnapshot(new VmId("web-1"), spec, VmState.Running, VmState.Running, new HostId("hv-1"), 1, null, DateTimeOffset.UnixEpoch, DateTimeOffset.UnixEpoch);
+
+        Assert.Equal(expected, ApiMapper.ToProto(vm).RestartPriority);
     }
 
     [Fact]

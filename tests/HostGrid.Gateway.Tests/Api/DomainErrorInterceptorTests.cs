@@ -10,6 +10,7 @@ public sealed class DomainErrorInterceptorTests
         { new InvalidSpecException("vm_id", "must not be empty"), StatusCode.InvalidArgument },
         { new VmNotFoundException(new VmId("web-1")), StatusCode.NotFound },
         { new HostNotFoundException(new HostId("hv-1")), StatusCode.NotFound },
+        { new FailoverNotFoundException("hv-1-3"), StatusCode.NotFound },
         { new VmAlreadyExistsException(new VmId("web-1")), StatusCode.AlreadyExists },
         { new InsufficientCapacityException("no host can take vm web-1"), StatusCode.ResourceExhausted },
         { new InvalidStateException("vm web-1 is deleting"), StatusCode.FailedPrecondition },
@@ -76,5 +77,13 @@ public sealed class DomainErrorInterceptorTests
         var status = DomainErrorInterceptor.ToStatus(new KeyNotFoundException("no such key"));
 
         Assert.Equal((StatusCode.Internal, "internal error (KeyNotFoundException): no such key"), (status.StatusCode, status.Detail));
+    }
+
+    [Fact]
+    public void ToStatus_FailoverNotFound_NotFoundNamingTheFailover()
+    {
+        var status = DomainErrorInterceptor.ToStatus(new FailoverNotFoundException("hv-1-3"));
+
+        Assert.Equal((StatusCode.NotFound, "failover hv-1-3 not found"), (status.StatusCode, status.Detail));
     }
 }

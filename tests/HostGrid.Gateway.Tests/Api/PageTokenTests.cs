@@ -117,4 +117,36 @@ public sealed class PageTokenTests
         Assert.Equal(["hv-3"], rest.Select(h => h.Value));
         Assert.Equal("", last);
     }
+
+    private static readonly DateTimeOffset Start = new(2025, 1, 1, 0, 0, 0, TimeSpan.Zero);
+
+    [Fact]
+    public void TakeNewestFirst_SameTime_TiesByIdDescendingAcrossPages()
+    {
+        var items = new[] { ("a", Start), ("c", Start), ("b", Start), ("d", Start.AddSeconds(1)) };
+
+        var (first, token) = PageToken.TakeNewestFirst(items, i => i.Item2, i => i.Item1, "", 2);
+        var (second, last) = PageToken.TakeNewestFirst(items, i => i.Item2, i => i.Item1, token, 2);
+
+        Assert.Equal(["d", "c"], first.Select(i => i.Item1));
+        Assert.Equal(["b", "a"], second.Select(i => i.Item1));
+        Assert.Equal("", last);
+    }
+
+    [Theory]
+    [InlineData("!!!not base64!!!")]
+    [InlineData("d2ViLTE=")] // "web-1": an id-order token, not a newest-first one
+    [InlineData("L3dlYi0x")] // "/web-1": no time
+    public void TakeNewestFirst_ForeignOrGarbageToken_InvalidSpecNamingPageToken(string token)
+    {
+        var error = Assert.Throws<InvalidSpecException>(() => PageToken.TakeNewestFirst([Start], t => t, t => "x", token, 10));
+
+        Assert.Equal("page_token", error.Field);
+    }
+
+    [Fact]
+    public void TakeNewestFirst_NegativeSize_InvalidSpecNamingPageSize()
+    {
+        Assert.Equal("page_size", Assert.Throws<InvalidSpecException>(() => PageToken.TakeNewestFirst([Start], t => t, t => "x", "", -1)).Field);
+    }
 }
