@@ -106,7 +106,7 @@ public sealed class FailoverChaosTests : IClassFixture<ChaosClusterFixture>
         try
         {
             vms = await Eventually.Async(
-                async () => (await Cluster.Vms.ListVmsAsync(new ListVmsRequest { PageSize = 1000 })).Vms,
+                async () => (await Cluster.Vms.ListVmsAsync(new ListVmsRequest { PageSize = 1000 }, deadline: DateTime.UtcNow.AddSeconds(5))).Vms,
                 list =>
                 {
                     problem = SettledProblem(list, deadHosts);

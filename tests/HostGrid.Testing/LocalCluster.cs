@@ -198,6 +198,8 @@ public sealed class LocalCluster : IAsyncDisposable
             ["HostGrid__Cluster__ServiceId"] = ClusterId,
             ["DOTNET_ENVIRONMENT"] = "Development",
             ["Logging__Console__FormatterName"] = "simple",
+            ["Logging__Console__FormatterOptions__TimestampFormat"] = "HH:mm:ss.fff ",
+            ["Logging__Console__FormatterOptions__SingleLine"] = "true",
         };
         return environment;
     }

@@ -7,12 +7,12 @@ namespace HostGrid.Contracts.Failover;
 [Alias("hostgrid.IFailoverGrain")]
 public interface IFailoverGrain : IGrainWithStringKey
 {
-    [Alias("Begin")]
-    Task BeginAsync(HostId host, FailureCause cause, DateTimeOffset lastHeartbeat, DateTimeOffset declaredAt);
-
-    /// <summary>Drives the failover to completion from wherever it stands; idempotent.</summary>
+    /// <summary>
+    /// Records the failover (once) and drives it to completion from wherever it stands; idempotent, so the
+    /// coordinator calls it again until it completes. One-way: the coordinator must never wait on it.
+    /// </summary>
     [Alias("Run"), OneWay]
-    Task RunAsync();
+    Task RunAsync(HostId host, FailureCause cause, DateTimeOffset lastHeartbeat, DateTimeOffset declaredAt);
 
     /// <summary>Read-only, so it answers even while the failover runs.</summary>
     [Alias("Get"), AlwaysInterleave]

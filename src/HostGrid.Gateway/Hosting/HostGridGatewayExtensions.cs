@@ -11,6 +11,8 @@ namespace HostGrid.Gateway.Hosting;
 public static class HostGridGatewayExtensions
 {
     private static readonly TimeSpan ConnectRetryDelay = TimeSpan.FromSeconds(1);
+    private static readonly TimeSpan ClientResponseTimeout = TimeSpan.FromSeconds(10);
+    private static readonly TimeSpan GatewayListRefreshPeriod = TimeSpan.FromSeconds(2);
 
     public static WebApplicationBuilder AddHostGridGateway(this WebApplicationBuilder builder)
     {
@@ -32,6 +34,10 @@ public static class HostGridGatewayExtensions
                 o.Invariant = "Npgsql";
                 o.ConnectionString = cluster.ConnectionString;
             });
+            // A hung (not dead) agent silo keeps its connections open: bound how long a call may wait on it, and
+            // refresh the gateway list often so a dead gateway silo is dropped within seconds.
+            client.Configure<ClientMessagingOptions>(o => o.ResponseTimeout = ClientResponseTimeout);
+            client.Configure<Orleans.Configuration.GatewayOptions>(o => o.GatewayListRefreshPeriod = GatewayListRefreshPeriod);
             // Agents may start after the gateway: keep trying rather than exit.
             client.UseConnectionRetryFilter(async (_, cancellationToken) =>
             {

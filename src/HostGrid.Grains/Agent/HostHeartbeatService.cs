@@ -21,6 +21,8 @@ public sealed partial class HostHeartbeatService : BackgroundService
     private readonly FailoverOptions _options;
     private readonly TimeProvider _time;
     private readonly ILogger<HostHeartbeatService> _logger;
+    private const int MaxHeartbeatAttempts = 3;
+    private static readonly TimeSpan RetryDelay = TimeSpan.FromMilliseconds(200);
     private readonly HashSet<HostId> _registered = [];
     private readonly string _serving;
 
@@ -60,6 +62,7 @@ public sealed partial class HostHeartbeatService : BackgroundService
     {
         var registration = _registrations[driver.HostId];
         var host = _grains.GetGrain<IHostGrain>(driver.HostId.Value);
+        var coordinator = _grains.GetGrain<IFailoverCoordinatorGrain>(IFailoverCoordinatorGrain.Key);
         try
         {
             if (!_registered.Contains(driver.HostId))
@@ -71,14 +74,14 @@ public sealed partial class HostHeartbeatService : BackgroundService
             var guests = await driver.ListAsync(cancellationToken);
             var healthy = await driver.CheckHealthAsync(cancellationToken);
             var heartbeat = new HostHeartbeat(driver.HostId, LoadOf(registration.Capacity, guests), guests, healthy);
-            var report = host.HeartbeatAsync(heartbeat);
-            var ack = await _grains.GetGrain<IFailoverCoordinatorGrain>(IFailoverCoordinatorGrain.Key).HeartbeatAsync(heartbeat, _silo);
+            var report = ReportAsync(host, heartbeat);
+            var ack = await AcknowledgedHeartbeatAsync(coordinator, heartbeat, cancellationToken);
             _isolation.Acknowledged(driver.HostId);
             if (ack.Fenced)
             {
                 // Declared dead while we ran on: our guests now run elsewhere at newer epochs.
                 await _isolation.FenceAsync(driver.HostId, "declared dead by the cluster", cancellationToken);
-                await _grains.GetGrain<IFailoverCoordinatorGrain>(IFailoverCoordinatorGrain.Key).RejoinAsync(driver.HostId);
+                await coordinator.RejoinAsync(driver.HostId);
             }
 
             await report;
@@ -86,6 +89,37 @@ public sealed partial class HostHeartbeatService : BackgroundService
         catch (Exception e) when (!cancellationToken.IsCancellationRequested)
         {
             LogHeartbeatFailed(driver.HostId, e.GetType().Name, e.Message);
+        }
+    }
+
+    /// <summary>
+    /// Retries quickly within the interval: when the coordinator moves to another silo, every lost second counts
+    /// against the isolation timeout.
+    /// </summary>
+    private async Task<HeartbeatAck> AcknowledgedHeartbeatAsync(IFailoverCoordinatorGrain coordinator, HostHeartbeat heartbeat, CancellationToken cancellationToken)
+    {
+        for (var attempt = 1; ; attempt++)
+        {
+            try
+            {
+                return await coordinator.HeartbeatAsync(heartbeat, _silo);
+            }
+            catch (Exception e) when (attempt < MaxHeartbeatAttempts && e is not OperationCanceledException)
+            {
+                await Task.Delay(RetryDelay, _time, cancellationToken);
+            }
+        }
+    }
+
+    private async Task ReportAsync(IHostGrain host, HostHeartbeat heartbeat)
+    {
+        try
+        {
+            await host.HeartbeatAsync(heartbeat);
+        }
+        catch (Exception e)
+        {
+            LogHeartbeatFailed(heartbeat.HostId, e.GetType().Name, e.Message);
         }
     }
 

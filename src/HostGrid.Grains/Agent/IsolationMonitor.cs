@@ -74,8 +74,7 @@ public sealed partial class IsolationMonitor : BackgroundService
                     if (FailureDetector.IsIsolated(since, _options) && !_fenced.GetValueOrDefault(host))
                     {
                         _fenced[host] = true;
-                        LogIsolated(host, since);
-                        await FenceAsync(host, "isolated from the cluster", stoppingToken);
+                        await FenceAsync(host, $"isolated: no acknowledged heartbeat for {since.TotalSeconds:F1} s", stoppingToken);
                     }
                 }
             }

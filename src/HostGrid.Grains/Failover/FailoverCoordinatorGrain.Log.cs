@@ -14,7 +14,4 @@ public sealed partial class FailoverCoordinatorGrain
 
     [LoggerMessage(EventId = LogEvents.HostRejoined, Level = LogLevel.Information, Message = "Host {HostId} fenced itself and rejoined")]
     private partial void LogRejoined(HostId hostId);
-
-    [LoggerMessage(EventId = LogEvents.FailoverFailed, Level = LogLevel.Warning, Message = "Could not start the failover of host {HostId} yet: {Error}")]
-    private partial void LogKickFailed(HostId hostId, string error);
 }

@@ -74,7 +74,8 @@ public sealed partial class FailoverCoordinatorGrain : Grain, IFailoverCoordinat
         }
 
         var now = _time.GetUtcNow();
-        if (!host.Down && host.AgentSilo != agentSilo)
+        // Equals, not !=: a SiloAddress read back from storage is not the interned instance a message carries.
+        if (!host.Down && !agentSilo.Equals(host.AgentSilo))
         {
             if (host.AgentSilo is not null)
             {
@@ -182,18 +183,7 @@ public sealed partial class FailoverCoordinatorGrain : Grain, IFailoverCoordinat
         await KickAsync(hostId, host);
     }
 
-    /// <summary>Begins (idempotently) and runs a host's failover; a failed attempt is retried on a later tick.</summary>
-    private async Task KickAsync(HostId hostId, CoordinatedHost host)
-    {
-        try
-        {
-            var failover = GrainFactory.GetGrain<IFailoverGrain>(host.FailoverId!);
-            await failover.BeginAsync(hostId, host.Cause, host.LastAck, host.DeclaredAt).WaitAsync(CallBound);
-            await failover.RunAsync();
-        }
-        catch (Exception e) when (e is TimeoutException or SiloUnavailableException or OrleansException)
-        {
-            LogKickFailed(hostId, e.Message);
-        }
-    }
+    /// <summary>Begins (idempotently) and runs a host's failover, one-way; a later tick repeats it until it completes.</summary>
+    private Task KickAsync(HostId hostId, CoordinatedHost host) =>
+        GrainFactory.GetGrain<IFailoverGrain>(host.FailoverId!).RunAsync(hostId, host.Cause, host.LastAck, host.DeclaredAt);
 }

@@ -31,7 +31,21 @@ public sealed partial class FailoverGrain : Grain, IFailoverGrain
 
     private FailoverState State => _state.State;
 
-    public async Task BeginAsync(HostId host, FailureCause cause, DateTimeOffset lastHeartbeat, DateTimeOffset declaredAt)
+    public async Task RunAsync(HostId host, FailureCause cause, DateTimeOffset lastHeartbeat, DateTimeOffset declaredAt)
+    {
+        try
+        {
+            await BeginAsync(host, cause, lastHeartbeat, declaredAt);
+            await RunAsync();
+        }
+        catch (Exception e)
+        {
+            // The coordinator calls again shortly; the persisted phase says where to resume.
+            LogFailed(e, host, this.GetPrimaryKeyString());
+        }
+    }
+
+    private async Task BeginAsync(HostId host, FailureCause cause, DateTimeOffset lastHeartbeat, DateTimeOffset declaredAt)
     {
         if (State.Begun)
         {
@@ -49,42 +63,34 @@ public sealed partial class FailoverGrain : Grain, IFailoverGrain
         LogPhase(host, this.GetPrimaryKeyString(), State.Phase);
     }
 
-    public async Task RunAsync()
+    private async Task RunAsync()
     {
-        if (!State.Begun || State.Phase == FailoverPhase.Completed)
+        if (State.Phase == FailoverPhase.Completed)
         {
             return;
         }
 
-        try
+        if (State.Phase == FailoverPhase.AwaitingFence)
         {
-            if (State.Phase == FailoverPhase.AwaitingFence)
+            await GrainFactory.GetGrain<IHostGrain>(State.Host.Value).SetDownAsync(true);
+            var wait = State.FenceAt - _time.GetUtcNow();
+            if (wait > TimeSpan.Zero)
             {
-                await GrainFactory.GetGrain<IHostGrain>(State.Host.Value).SetDownAsync(true);
-                var wait = State.FenceAt - _time.GetUtcNow();
-                if (wait > TimeSpan.Zero)
-                {
-                    await Task.Delay(wait, _time);
-                }
-
-                await EnterAsync(FailoverPhase.Restarting);
+                await Task.Delay(wait, _time);
             }
 
-            if (State.Phase == FailoverPhase.Restarting)
-            {
-                await RestartGuestsAsync();
-                State.CompletedAt = _time.GetUtcNow();
-                await EnterAsync(FailoverPhase.Completed);
-            }
+            await EnterAsync(FailoverPhase.Restarting);
+        }
 
-            await GrainFactory.GetGrain<IFailoverCoordinatorGrain>(IFailoverCoordinatorGrain.Key)
-                .FailoverCompletedAsync(State.Host, this.GetPrimaryKeyString());
-        }
-        catch (Exception e)
+        if (State.Phase == FailoverPhase.Restarting)
         {
-            // The coordinator calls RunAsync again shortly; the persisted phase says where to resume.
-            LogFailed(e, State.Host, this.GetPrimaryKeyString());
+            await RestartGuestsAsync();
+            State.CompletedAt = _time.GetUtcNow();
+            await EnterAsync(FailoverPhase.Completed);
         }
+
+        await GrainFactory.GetGrain<IFailoverCoordinatorGrain>(IFailoverCoordinatorGrain.Key)
+            .FailoverCompletedAsync(State.Host, this.GetPrimaryKeyString());
     }
 
     public Task<FailoverSnapshot?> GetAsync() => Task.FromResult(State.Begun
