@@ -3,7 +3,7 @@
 # ${HOSTGRID_PG_PORT:-55433}, apart from run-local's 55432), stopped at the end.
 # Prints `tests: N passed, N failed, N skipped` and exits non-zero on any failure.
 #   scripts/test.sh                   every project under tests/
-#   scripts/test.sh Core Grains       only tests/HostGrid.Core.Tests and tests/HostGrid.Grains.Tests
+#   scripts/test.sh Core Chaos        only tests/HostGrid.Core.Tests and tests/HostGrid.ChaosTests
 # Extra `dotnet test` arguments go in HOSTGRID_TEST_ARGS (e.g. '--filter Name~Placement').
 set -euo pipefail
 
@@ -24,9 +24,14 @@ trap cleanup EXIT
 
 if [[ $# -gt 0 ]]; then
   projects=()
-  for name in "$@"; do projects+=("tests/HostGrid.$name.Tests/HostGrid.$name.Tests.csproj"); done
+  for name in "$@"; do
+    match=$(ls tests/HostGrid."$name".Tests/*.csproj tests/HostGrid."$name"Tests/*.csproj 2>/dev/null | head -n 1)
+    [[ -n $match ]] || { echo "no test project named $name under tests/" >&2; exit 2; }
+    projects+=("$match")
+  done
 else
-  mapfile -t projects < <(ls tests/*/*.Tests.csproj)
+  # Every test project: fast unit suites first, then the ones that start processes.
+  mapfile -t projects < <(ls tests/*/*Tests.csproj | grep -v -e IntegrationTests -e ChaosTests; ls tests/HostGrid.IntegrationTests/*.csproj tests/HostGrid.ChaosTests/*.csproj)
 fi
 
 echo "== build"

@@ -15,7 +15,8 @@ public interface IHostGrain : IGrainWithStringKey
     [Alias("Heartbeat"), ResponseTimeout(Failover.IFailoverCoordinatorGrain.HeartbeatTimeout)]
     Task HeartbeatAsync(HostHeartbeat heartbeat);
 
-    [Alias("GetSnapshot")]
+    /// <summary>Read-only, so placement reads never queue behind reservation writes.</summary>
+    [Alias("GetSnapshot"), AlwaysInterleave]
     Task<HostSnapshot> GetSnapshotAsync();
 
     /// <summary>Holds capacity for a guest if it still fits and no guest of the same anti-affinity group is here. Idempotent per guest.</summary>

@@ -1,11 +1,19 @@
 using HostGrid.Contracts.Cluster;
+using Orleans.Concurrency;
 
 namespace HostGrid.Grains.Cluster;
 
-/// <summary>The cluster's index of hosts and guests, persisted so lists survive restarts.</summary>
+/// <summary>
+/// The cluster's index of hosts and guests, persisted so lists survive restarts. Every guest's state change passes
+/// through here, so concurrent changes share one storage write (group commit): the grain is reentrant, each change
+/// is applied in memory at once, and its caller returns when a write that includes it has finished.
+/// </summary>
+[Reentrant]
 public sealed class InventoryGrain : Grain, IInventoryGrain
 {
     private readonly IPersistentState<InventoryState> _state;
+    private Task? _writing;
+    private Task? _nextWrite;
 
     public InventoryGrain([PersistentState("inventory", HostGridStorage.ProviderName)] IPersistentState<InventoryState> state) =>
         _state = state;
@@ -14,7 +22,7 @@ public sealed class InventoryGrain : Grain, IInventoryGrain
     {
         if (_state.State.Hosts.Add(hostId.Value))
         {
-            await _state.WriteStateAsync();
+            await CommitAsync();
         }
     }
 
@@ -29,19 +37,62 @@ public sealed class InventoryGrain : Grain, IInventoryGrain
         }
 
         _state.State.Vms[summary.VmId.Value] = summary;
-        await _state.WriteStateAsync();
+        await CommitAsync();
     }
 
     public async Task RemoveVmAsync(VmId vmId)
     {
         if (_state.State.Vms.Remove(vmId.Value))
         {
-            await _state.WriteStateAsync();
+            await CommitAsync();
         }
     }
 
     public Task<IReadOnlyList<VmSummary>> ListVmsAsync() =>
         Task.FromResult<IReadOnlyList<VmSummary>>(_state.State.Vms.Values.ToList());
+
+    /// <summary>Joins the next write if one is waiting, starts one if none runs, or queues one behind the running write.</summary>
+    private Task CommitAsync()
+    {
+        if (_nextWrite is not null)
+        {
+            return _nextWrite;
+        }
+
+        if (_writing is null)
+        {
+            return _writing = WriteAsync();
+        }
+
+        return _nextWrite = WriteAfterAsync(_writing);
+    }
+
+    private async Task WriteAfterAsync(Task running)
+    {
+        try
+        {
+            await running;
+        }
+        catch (Exception)
+        {
+            // that write's callers saw its failure; this batch writes anew
+        }
+
+        _nextWrite = null;
+        await (_writing = WriteAsync());
+    }
+
+    private async Task WriteAsync()
+    {
+        try
+        {
+            await _state.WriteStateAsync();
+        }
+        finally
+        {
+            _writing = null;
+        }
+    }
 
     private static bool SameAs(VmSummary a, VmSummary b) =>
         a.Host == b.Host && a.State == b.State && a.Labels.Count == b.Labels.Count && !a.Labels.Except(b.Labels).Any();

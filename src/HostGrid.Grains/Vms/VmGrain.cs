@@ -246,10 +246,11 @@ public sealed partial class VmGrain : Grain, IVmGrain
                 return;
             }
 
-            await SaveAsync(VmState.Starting, null);
             try
             {
+                await SaveAsync(VmState.Starting, null);
                 await Agent(hostId).StartGuestAsync(VmId, GuestSpec(), Record.Epoch);
+                await SaveAsync(VmState.Running, null);
             }
             catch (Exception e) when (IsUnreachable(e))
             {
@@ -259,14 +260,34 @@ public sealed partial class VmGrain : Grain, IVmGrain
                 Record.Host = null;
                 continue;
             }
+            catch
+            {
+                // Any other failure after the reservation: undo it, and stop the guest in case it did start.
+                await UndoPlacementAsync(hostId);
+                throw;
+            }
 
-            await SaveAsync(VmState.Running, null);
             LogPlaced(VmId, hostId, Record.Epoch);
             return;
         }
 
         throw new InsufficientCapacityException(
             new PlacementDecision([], refusals).Explain(VmId, Spec.Resources));
+    }
+
+    private async Task UndoPlacementAsync(HostId hostId)
+    {
+        try
+        {
+            await Agent(hostId).StopGuestAsync(VmId, Record.Epoch);
+        }
+        catch (Exception e) when (IsUnreachable(e) || e is HostGridException)
+        {
+            // unreachable or refused: the host's agent fences or reconciles it
+        }
+
+        await GrainFactory.GetGrain<IHostGrain>(hostId.Value).ReleaseAsync(VmId);
+        Record.Host = null;
     }
 
     private async Task<IReadOnlyList<HostSnapshot>> ReadHostsAsync()
