@@ -1,6 +1,6 @@
 using System.Diagnostics;
-using HostGrid.Api.V1;
 using Grpc.Net.Client;
+using HostGrid.Api.V1;
 
 namespace HostGrid.Testing;
 
