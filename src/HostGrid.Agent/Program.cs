@@ -1,4 +1,5 @@
 using HostGrid.Agent.Hosting;
+using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Options;
 
@@ -6,6 +7,12 @@ using Microsoft.Extensions.Options;
 try
 {
     var builder = Host.CreateApplicationBuilder(args);
+    // A deployment's settings file (deploy/config), named by HOSTGRID_CONFIG.
+    if (Environment.GetEnvironmentVariable("HOSTGRID_CONFIG") is { Length: > 0 } configFile)
+    {
+        builder.Configuration.AddJsonFile(configFile, optional: false);
+    }
+
     builder.AddHostGridAgent();
     await builder.Build().RunAsync();
     return 0;

@@ -5,6 +5,12 @@ using Microsoft.Extensions.Options;
 try
 {
     var builder = WebApplication.CreateBuilder(args);
+    // A deployment's settings file (deploy/config), named by HOSTGRID_CONFIG.
+    if (Environment.GetEnvironmentVariable("HOSTGRID_CONFIG") is { Length: > 0 } configFile)
+    {
+        builder.Configuration.AddJsonFile(configFile, optional: false);
+    }
+
     builder.AddHostGridGateway();
     var app = builder.Build();
     app.MapHostGridApi();

@@ -165,7 +165,7 @@ public sealed class FailoverChaosTests : IClassFixture<ChaosClusterFixture>
     private async Task<string> PickHostWithGuestsAsync(string? except = null)
     {
         var vms = (await Cluster.Vms.ListVmsAsync(new ListVmsRequest { PageSize = 1000 })).Vms;
-        var candidates = vms.Select(v => v.HostId).Where(h => h != except).Distinct().Order(StringComparer.Ordinal).ToList();
+        var candidates = vms.Select(v => v.HostId).Where(h => h.Length > 0 && h != except).Distinct().Order(StringComparer.Ordinal).ToList();
         return candidates[_random.Next(candidates.Count)];
     }
 }

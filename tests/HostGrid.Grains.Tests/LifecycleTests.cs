@@ -61,6 +61,20 @@ public sealed class LifecycleTests : IClassFixture<SimulatedClusterFixture>
     }
 
     [Fact]
+    public async Task StrayGuest_NoReservation_StoppedByTheNextHeartbeat()
+    {
+        // A start that timed out and was placed elsewhere leaves such a copy behind.
+        var agent = _cluster.Client.GetGrain<IHostAgentGrain>("hv-3");
+        await agent.StartGuestAsync(new VmId("stray-1"), new GuestSpec(new ResourceAmounts(1, 512, 10), new Dictionary<string, string>()), 7);
+        Assert.Contains(await agent.ListGuestsAsync(), g => g.VmId.Value == "stray-1");
+
+        await Eventually.Async(
+            async () => (await agent.ListGuestsAsync()).All(g => g.VmId.Value != "stray-1"),
+            TimeSpan.FromSeconds(10),
+            "the stray guest to be stopped");
+    }
+
+    [Fact]
     public async Task AgentOfUnknownHost_FailsFastAsUnreachable()
     {
         var agent = _cluster.Client.GetGrain<IHostAgentGrain>("hv-nowhere");

@@ -13,6 +13,7 @@ public sealed class LocalCluster : IAsyncDisposable
     private readonly Dictionary<string, ManagedProcess> _agents = [];
     private readonly Dictionary<string, (int Silo, int Gateway)> _ports = [];
     private readonly Dictionary<string, string> _extraEnvironment;
+    private readonly HashSet<string> _killed = [];
     private ManagedProcess? _gateway;
     private GrpcChannel? _channel;
 
@@ -90,6 +91,7 @@ public sealed class LocalCluster : IAsyncDisposable
     /// <summary>SIGKILLs a host's agent; returns when it is dead.</summary>
     public DateTimeOffset KillAgent(string hostId)
     {
+        _killed.Add(hostId);
         _agents[hostId].Kill();
         return DateTimeOffset.UtcNow;
     }
@@ -102,7 +104,25 @@ public sealed class LocalCluster : IAsyncDisposable
             old.Dispose();
         }
 
+        _killed.Remove(hostId);
         StartAgent(hostId);
+    }
+
+    private void RestartExitedProcesses()
+    {
+        foreach (var (hostId, agent) in _agents.ToList())
+        {
+            if (agent.HasExited && !_killed.Contains(hostId))
+            {
+                RestartAgent(hostId);
+            }
+        }
+
+        if (_gateway is { HasExited: true })
+        {
+            _gateway.Dispose();
+            StartGateway();
+        }
     }
 
     public void StartGateway()
@@ -133,10 +153,19 @@ public sealed class LocalCluster : IAsyncDisposable
         _agents.Clear();
     }
 
+    /// <summary>
+    /// Waits until <paramref name="count"/> hosts are Up. Like a service supervisor (systemd's Restart=always), it
+    /// restarts an agent or gateway that exited on its own meanwhile — e.g. a silo that stalled on a loaded machine,
+    /// was declared dead by its peers and stopped itself — but not one the test killed and has not restarted.
+    /// </summary>
     public async Task<IReadOnlyList<Host>> WaitForHostsUpAsync(int count, TimeSpan timeout)
     {
         var response = await Eventually.Async(
-            async () => await Hosts.ListHostsAsync(new ListHostsRequest { Status = HostStatus.Up }, deadline: DateTime.UtcNow.AddSeconds(5)),
+            async () =>
+            {
+                RestartExitedProcesses();
+                return await Hosts.ListHostsAsync(new ListHostsRequest { Status = HostStatus.Up }, deadline: DateTime.UtcNow.AddSeconds(5));
+            },
             r => r.Hosts.Count >= count,
             timeout,
             $"{count} hosts Up (cluster {ClusterId}, logs in {WorkDirectory})");

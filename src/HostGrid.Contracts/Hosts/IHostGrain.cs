@@ -11,9 +11,13 @@ public interface IHostGrain : IGrainWithStringKey
     [Alias("Register")]
     Task RegisterAsync(HostRegistration registration);
 
-    /// <summary>Records a heartbeat; the host is Up while they keep coming.</summary>
+    /// <summary>
+    /// Records a report of the host's load and guests; the host is Up while they keep coming. Returns the reported
+    /// guests that hold no reservation here (moved, deleted, or started by a command that timed out and was placed
+    /// elsewhere): the agent stops them.
+    /// </summary>
     [Alias("Heartbeat"), ResponseTimeout(Failover.IFailoverCoordinatorGrain.HeartbeatTimeout)]
-    Task HeartbeatAsync(HostHeartbeat heartbeat);
+    Task<IReadOnlyList<GuestStatus>> HeartbeatAsync(HostHeartbeat heartbeat);
 
     /// <summary>Read-only, so placement reads never queue behind reservation writes.</summary>
     [Alias("GetSnapshot"), AlwaysInterleave]

@@ -11,6 +11,7 @@ public static class LogEvents
     public const int GuestStarted = 1010;
     public const int GuestStopped = 1011;
     public const int StaleCommandRefused = 1012;
+    public const int StrayGuestStopped = 1013;
 
     // 2000: guests
     public const int VmCreated = 2000;

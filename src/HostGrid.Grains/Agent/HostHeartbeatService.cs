@@ -74,7 +74,7 @@ public sealed partial class HostHeartbeatService : BackgroundService
             var guests = await driver.ListAsync(cancellationToken);
             var healthy = await driver.CheckHealthAsync(cancellationToken);
             var heartbeat = new HostHeartbeat(driver.HostId, LoadOf(registration.Capacity, guests), guests, healthy);
-            var report = ReportAsync(host, heartbeat);
+            var report = ReportAsync(host, driver, heartbeat, cancellationToken);
             var ack = await AcknowledgedHeartbeatAsync(coordinator, heartbeat, cancellationToken);
             _isolation.Acknowledged(driver.HostId);
             if (ack.Fenced)
@@ -111,11 +111,15 @@ public sealed partial class HostHeartbeatService : BackgroundService
         }
     }
 
-    private async Task ReportAsync(IHostGrain host, HostHeartbeat heartbeat)
+    private async Task ReportAsync(IHostGrain host, EpochFencedDriver driver, HostHeartbeat heartbeat, CancellationToken cancellationToken)
     {
         try
         {
-            await host.HeartbeatAsync(heartbeat);
+            foreach (var stray in await host.HeartbeatAsync(heartbeat))
+            {
+                LogStrayStopped(heartbeat.HostId, stray.VmId, stray.Epoch);
+                await driver.StopAsync(stray.VmId, stray.Epoch, cancellationToken);
+            }
         }
         catch (Exception e)
         {

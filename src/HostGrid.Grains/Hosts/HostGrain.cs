@@ -54,12 +54,17 @@ public sealed partial class HostGrain : Grain, IHostGrain
         LogRegistered(HostId, registration.Capacity.Vcpus, registration.Capacity.MemoryMib, registration.Capacity.DiskGib);
     }
 
-    public Task HeartbeatAsync(HostHeartbeat heartbeat)
+    public Task<IReadOnlyList<GuestStatus>> HeartbeatAsync(HostHeartbeat heartbeat)
     {
         _lastHeartbeat = _time.GetUtcNow();
         _load = heartbeat.Load;
         _hypervisorHealthy = heartbeat.HypervisorHealthy;
-        return Task.CompletedTask;
+        // A guest is reserved before it starts and released only after it stops or its host was fenced,
+        // so a running guest without a reservation is a stray copy.
+        IReadOnlyList<GuestStatus> strays = heartbeat.Guests
+            .Where(g => g.Running && !_state.State.Reservations.ContainsKey(g.VmId))
+            .ToList();
+        return Task.FromResult(strays);
     }
 
     public Task<HostSnapshot> GetSnapshotAsync()

@@ -54,6 +54,9 @@ public sealed partial class VmGrain : Grain, IVmGrain
         Record.State = VmState.Pending;
         Record.CreatedAt = now;
         Record.UpdatedAt = now;
+        // Epochs start from the clock, not 0: agents remember the newest epoch per guest id, and a guest deleted
+        // and created again under the same id must not look older than its predecessor.
+        Record.Epoch = now.ToUnixTimeMilliseconds();
         try
         {
             await PlaceAsync(start: !command.StartStopped, creating: true);
