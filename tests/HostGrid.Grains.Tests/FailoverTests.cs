@@ -49,6 +49,27 @@ public sealed class FailoverTests : IClassFixture<SimulatedClusterFixture>
         Assert.Equal(HostStatus.Down, (await _cluster.HostAsync("hv-2")).Status);
     }
 
+    [Fact]
+    public async Task HypervisorBroken_AgentAlive_HostDownGuestsMoveAndTheBrokenHostStopsItsCopies()
+    {
+        var created = await _cluster.Client.GetGrain<IVmGrain>("hv-broken-1").CreateAsync(new CreateVmCommand(Specs.Small(target: "hv-3")));
+        _cluster.Hypervisors[new HostId("hv-3")].Broken = true;
+
+        var failover = await WaitForAsync(
+            async () => (await Coordinator.ListFailoversAsync()).FirstOrDefault(f => f.Host.Value == "hv-3"),
+            f => f is { Phase: FailoverPhase.Completed },
+            "the failover of hv-3 to complete");
+
+        Assert.Equal(FailureCause.HypervisorFailed, failover!.Cause);
+        var moved = await _cluster.Client.GetGrain<IVmGrain>("hv-broken-1").GetAsync();
+        Assert.Equal(VmState.Running, moved.State);
+        Assert.NotEqual("hv-3", moved.Host!.Value.Value);
+        Assert.True(moved.Epoch > created.Epoch);
+        // The agent lives on: told its host is Down, it stopped its copy; and it stays Down while broken.
+        Assert.DoesNotContain(await _cluster.DriverOf(new HostId("hv-3")).ListAsync(CancellationToken.None), g => g.VmId.Value == "hv-broken-1");
+        Assert.Equal(HostStatus.Down, (await _cluster.HostAsync("hv-3")).Status);
+    }
+
     private IFailoverCoordinatorGrain Coordinator => _cluster.Client.GetGrain<IFailoverCoordinatorGrain>(IFailoverCoordinatorGrain.Key);
 
     private static async Task<T> WaitForAsync<T>(Func<Task<T>> read, Func<T, bool> done, string what)

@@ -29,6 +29,9 @@ public sealed class SimulatedClusterFixture : IAsyncLifetime
 
     public InProcessTestCluster Cluster { get; private set; } = null!;
 
+    /// <summary>Each host's simulated hypervisor, to break it in tests.</summary>
+    public System.Collections.Concurrent.ConcurrentDictionary<HostId, SimulatedHypervisor> Hypervisors { get; } = new();
+
     public IClusterClient Client => Cluster.Client;
 
     public async Task InitializeAsync()
@@ -40,7 +43,7 @@ public sealed class SimulatedClusterFixture : IAsyncLifetime
             ProcessWideGrainStorage.Add(silo, HostGridStorage.ProviderName);
             silo.UseInMemoryReminderService();
             silo.AddHostGridGrains();
-            silo.ServeHosts([host], (_, h) => new SimulatedHypervisor(h.HostId, new SimulatedHypervisorOptions { StartLatency = TimeSpan.Zero }, TimeProvider.System));
+            silo.ServeHosts([host], (_, h) => Hypervisors[h.HostId] = new SimulatedHypervisor(h.HostId, new SimulatedHypervisorOptions { StartLatency = TimeSpan.Zero }, TimeProvider.System));
         });
         Cluster = builder.Build();
         await Cluster.DeployAsync();

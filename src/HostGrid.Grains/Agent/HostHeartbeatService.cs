@@ -81,7 +81,10 @@ public sealed partial class HostHeartbeatService : BackgroundService
             {
                 // Declared dead while we ran on: our guests now run elsewhere at newer epochs.
                 await _isolation.FenceAsync(driver.HostId, "declared dead by the cluster", cancellationToken);
-                await coordinator.RejoinAsync(driver.HostId);
+                if (healthy)
+                {
+                    await coordinator.RejoinAsync(driver.HostId);
+                }
             }
 
             await report;
