@@ -17,3 +17,7 @@ CREATE TABLE IF NOT EXISTS hostgrid_events (
 
 -- "Events of vms/web-1 after seq N", in order.
 CREATE INDEX IF NOT EXISTS hostgrid_events_subject ON hostgrid_events (subject, seq);
+
+-- Events belong to one HostGrid service (Orleans ServiceId), so clusters sharing a database stay apart.
+ALTER TABLE hostgrid_events ADD COLUMN IF NOT EXISTS service_id text NOT NULL DEFAULT '';
+CREATE INDEX IF NOT EXISTS hostgrid_events_service ON hostgrid_events (service_id, seq);

@@ -31,10 +31,17 @@ public sealed class FailoverChaosTests : IClassFixture<ChaosClusterFixture>
         for (var round = 1; round <= 3; round++)
         {
             var victim = await PickHostWithGuestsAsync();
+            var moving = (await Cluster.Vms.ListVmsAsync(new ListVmsRequest { HostId = victim })).Vms.Select(v => v.VmId).ToList();
+            var eventsBefore = (await EventLogReader.ReadAsync(Cluster.ClusterId)).Count;
             var killedAt = Cluster.KillAgent(victim);
             Checker.Killed(victim, killedAt);
             var settled = await SettleAsync([victim]);
             _output.WriteLine($"round {round}: killed {victim}, settled in {(settled - killedAt).TotalSeconds:F1} s");
+
+            // The durable event log tells the story: the host went down, each of its guests failed over.
+            var events = (await EventLogReader.ReadAsync(Cluster.ClusterId)).Skip(eventsBefore).ToList();
+            Assert.Contains(events, e => e.Kind == "host.down" && e.HostId == victim);
+            Assert.All(moving, vm => Assert.Contains(events, e => e.Kind == "vm.failed_over" && e.VmId == vm));
             await RestoreAsync(victim);
         }
     }

@@ -46,6 +46,9 @@ public sealed class VmLifecycleTests : IClassFixture<ThreeAgentClusterFixture>
         Assert.Equal(VmState.Running, again.State);
         Assert.True(again.Epoch > started.Epoch);
         await vms.DeleteVmAsync(new DeleteVmRequest { Name = "grpc-1" });
+
+        var events = (await EventLogReader.ReadAsync(_cluster.ClusterId)).Where(e => e.Subject == "vms/grpc-1").Select(e => e.Kind);
+        Assert.Equal(["vm.created", "vm.stopped", "vm.started", "vm.deleted", "vm.created", "vm.deleted"], events);
     }
 
     [Fact]

@@ -1,13 +1,16 @@
 using System.Net;
+using HostGrid.Agent.Events;
 using HostGrid.Core.Cluster;
 using HostGrid.Core.Configuration;
 using HostGrid.Grains;
+using HostGrid.Grains.Events;
 using HostGrid.Grains.Hosting;
 using HostGrid.Hypervisor;
 using HostGrid.Hypervisor.Simulated;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Orleans.Configuration;
 using Orleans.Serialization;
@@ -31,6 +34,8 @@ public static class HostGridAgentExtensions
             .Select(h => new HostRegistration(new HostId(h.Id), new ResourceAmounts(h.Vcpus, h.MemoryMib, h.DiskGib), h.Labels))
             .ToList();
 
+        builder.Services.AddSingleton<IEventLog>(sp =>
+            new PostgresEventLog(cluster.ConnectionString, cluster.ServiceId, sp.GetRequiredService<ILogger<PostgresEventLog>>()));
         builder.UseOrleans(silo =>
         {
             silo.Configure<ClusterOptions>(o =>

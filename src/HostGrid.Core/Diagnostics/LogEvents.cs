@@ -34,4 +34,7 @@ public static class LogEvents
 
     // 3000: gateway
     public const int RequestFailed = 3000;
+
+    // 5000: event log
+    public const int EventAppendFailed = 5000;
 }

@@ -1,5 +1,7 @@
 using System.Collections.Concurrent;
+using HostGrid.Contracts.Events;
 using HostGrid.Core.Failover;
+using HostGrid.Grains.Events;
 using HostGrid.Hypervisor;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
@@ -19,12 +21,14 @@ public sealed partial class IsolationMonitor : BackgroundService
     private readonly LocalHypervisors _hypervisors;
     private readonly FailoverOptions _options;
     private readonly TimeProvider _time;
+    private readonly IEventLog _events;
     private readonly ILogger<IsolationMonitor> _logger;
     private readonly ConcurrentDictionary<HostId, long> _lastAck = new();
     private readonly ConcurrentDictionary<HostId, bool> _fenced = new();
 
-    public IsolationMonitor(LocalHypervisors hypervisors, IOptions<FailoverOptions> options, TimeProvider time, ILogger<IsolationMonitor> logger)
+    public IsolationMonitor(LocalHypervisors hypervisors, IOptions<FailoverOptions> options, TimeProvider time, IEventLog events, ILogger<IsolationMonitor> logger)
     {
+        _events = events;
         _hypervisors = hypervisors;
         _options = options.Value;
         _time = time;
@@ -58,6 +62,8 @@ public sealed partial class IsolationMonitor : BackgroundService
         }
 
         LogFencing(host, guests.Count, reason);
+        // Best effort and not awaited: an isolated agent may not reach the database either; the log line above stays.
+        _ = Task.Run(() => _events.AppendAsync(ClusterEvent.ForHost(EventKinds.HostFenced, host, $"stopped {guests.Count} guests: {reason}")), CancellationToken.None);
         await Task.WhenAll(guests.Select(g => driver.StopAsync(g.VmId, g.Epoch, cancellationToken)));
     }
 

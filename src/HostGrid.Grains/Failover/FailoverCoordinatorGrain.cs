@@ -1,5 +1,7 @@
 using HostGrid.Contracts.Cluster;
+using HostGrid.Contracts.Events;
 using HostGrid.Contracts.Failover;
+using HostGrid.Grains.Events;
 using HostGrid.Core.Failover;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
@@ -26,6 +28,7 @@ public sealed partial class FailoverCoordinatorGrain : Grain, IFailoverCoordinat
     private readonly IClusterMembershipService _membership;
     private readonly FailoverOptions _options;
     private readonly TimeProvider _time;
+    private readonly IEventLog _events;
     private readonly ILogger<FailoverCoordinatorGrain> _logger;
     private readonly Dictionary<HostId, (DateTimeOffset LastAck, bool HypervisorHealthy)> _liveness = [];
     private DateTimeOffset _nextRunRetry;
@@ -36,8 +39,10 @@ public sealed partial class FailoverCoordinatorGrain : Grain, IFailoverCoordinat
         IClusterMembershipService membership,
         IOptions<FailoverOptions> options,
         TimeProvider time,
+        IEventLog events,
         ILogger<FailoverCoordinatorGrain> logger)
     {
+        _events = events;
         _state = state;
         _membership = membership;
         _options = options.Value;
@@ -110,6 +115,7 @@ public sealed partial class FailoverCoordinatorGrain : Grain, IFailoverCoordinat
         _liveness[hostId] = (_time.GetUtcNow(), true);
         _nextPendingRetry = _time.GetUtcNow(); // capacity came back
         LogRejoined(hostId);
+        Record(ClusterEvent.ForHost(EventKinds.HostRejoined, hostId, "fenced itself and rejoined"));
     }
 
     public Task<string> GetSiloAsync() => Task.FromResult(RuntimeIdentity);
@@ -180,8 +186,12 @@ public sealed partial class FailoverCoordinatorGrain : Grain, IFailoverCoordinat
 
         await _state.WriteStateAsync();
         LogDeclaredDown(hostId, cause, now - lastAck);
+        Record(ClusterEvent.ForHost(EventKinds.HostDown, hostId, $"declared down ({cause}), last heartbeat {(now - lastAck).TotalSeconds:F1} s before; failover {id}"));
         await KickAsync(hostId, host);
     }
+
+    /// <summary>Appends without waiting: the coordinator's turns must stay short (agents' isolation timers run meanwhile).</summary>
+    private void Record(ClusterEvent clusterEvent) => _ = Task.Run(() => _events.AppendAsync(clusterEvent));
 
     /// <summary>Begins (idempotently) and runs a host's failover, one-way; a later tick repeats it until it completes.</summary>
     private Task KickAsync(HostId hostId, CoordinatedHost host) =>

@@ -1,4 +1,6 @@
+using HostGrid.Contracts.Events;
 using HostGrid.Contracts.Failover;
+using HostGrid.Grains.Events;
 using HostGrid.Core.Failover;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
@@ -15,14 +17,17 @@ public sealed partial class FailoverGrain : Grain, IFailoverGrain
     private readonly IPersistentState<FailoverState> _state;
     private readonly FailoverOptions _options;
     private readonly TimeProvider _time;
+    private readonly IEventLog _events;
     private readonly ILogger<FailoverGrain> _logger;
 
     public FailoverGrain(
         [PersistentState("failover", HostGridStorage.ProviderName)] IPersistentState<FailoverState> state,
         IOptions<FailoverOptions> options,
         TimeProvider time,
+        IEventLog events,
         ILogger<FailoverGrain> logger)
     {
+        _events = events;
         _state = state;
         _options = options.Value;
         _time = time;
@@ -87,6 +92,12 @@ public sealed partial class FailoverGrain : Grain, IFailoverGrain
             await RestartGuestsAsync();
             State.CompletedAt = _time.GetUtcNow();
             await EnterAsync(FailoverPhase.Completed);
+            var restarted = State.Outcomes.Values.Count(o => o.Result == VmFailoverResult.Restarted);
+            var pending = State.Outcomes.Values.Count(o => o.Result == VmFailoverResult.Pending);
+            await _events.AppendAsync(ClusterEvent.ForHost(
+                EventKinds.FailoverCompleted,
+                State.Host,
+                $"failover {this.GetPrimaryKeyString()} completed in {(State.CompletedAt.Value - State.DeclaredAt).TotalSeconds:F1} s: {restarted} restarted, {pending} pending"));
         }
 
         await GrainFactory.GetGrain<IFailoverCoordinatorGrain>(IFailoverCoordinatorGrain.Key)

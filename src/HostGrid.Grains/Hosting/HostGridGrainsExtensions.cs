@@ -1,5 +1,6 @@
 using HostGrid.Core.Failover;
 using HostGrid.Core.Placement;
+using HostGrid.Grains.Events;
 using HostGrid.Grains.Placement;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
@@ -18,6 +19,7 @@ public static class HostGridGrainsExtensions
         silo.AddPlacementDirector<HostAffinityPlacement, HostAffinityPlacementDirector>();
         silo.Services.AddSingleton(Scheduler.Default);
         silo.Services.TryAddSingleton(TimeProvider.System);
+        silo.Services.TryAddSingleton<IEventLog, DiscardingEventLog>();
         silo.Services.AddOptions<FailoverOptions>()
             .BindConfiguration(FailoverOptions.SectionName)
             .ValidateOnStart();

@@ -1,6 +1,8 @@
 using HostGrid.Contracts.Cluster;
 using HostGrid.Contracts.Errors;
+using HostGrid.Contracts.Events;
 using HostGrid.Contracts.Failover;
+using HostGrid.Grains.Events;
 using HostGrid.Core.Placement;
 using HostGrid.Core.Validation;
 using Microsoft.Extensions.Logging;
@@ -17,17 +19,20 @@ public sealed partial class VmGrain : Grain, IVmGrain
     private readonly IPersistentState<VmRecord> _record;
     private readonly Scheduler _scheduler;
     private readonly TimeProvider _time;
+    private readonly IEventLog _events;
     private readonly ILogger<VmGrain> _logger;
 
     public VmGrain(
         [PersistentState("vm", HostGridStorage.ProviderName)] IPersistentState<VmRecord> record,
         Scheduler scheduler,
         TimeProvider time,
+        IEventLog events,
         ILogger<VmGrain> logger)
     {
         _record = record;
         _scheduler = scheduler;
         _time = time;
+        _events = events;
         _logger = logger;
     }
 
@@ -68,6 +73,7 @@ public sealed partial class VmGrain : Grain, IVmGrain
         }
 
         LogCreated(VmId, Record.Host!.Value, Record.Epoch);
+        await AppendAsync(EventKinds.VmCreated, $"created on {Record.Host} ({Record.State})");
         return Snapshot();
     }
 
@@ -108,6 +114,7 @@ public sealed partial class VmGrain : Grain, IVmGrain
 
         await SaveAsync(VmState.Running, null);
         LogStarted(VmId, host, Record.Epoch);
+        await AppendAsync(EventKinds.VmStarted, $"started on {host}");
         return Snapshot();
     }
 
@@ -136,6 +143,7 @@ public sealed partial class VmGrain : Grain, IVmGrain
 
         await SaveAsync(VmState.Stopped, null);
         LogStopped(VmId, host, Record.Epoch);
+        await AppendAsync(EventKinds.VmStopped, $"stopped on {host}");
         return Snapshot();
     }
 
@@ -165,10 +173,12 @@ public sealed partial class VmGrain : Grain, IVmGrain
         {
             await SaveAsync(VmState.Pending, $"host {deadHost} is down; waiting for capacity: {e.Message}");
             LogFailoverPending(VmId, deadHost, e.Message);
+            await AppendAsync(EventKinds.VmPending, $"host {deadHost} is down; pending: {e.Message}");
             return new VmFailoverOutcome(VmId, VmFailoverResult.Pending, null, Record.Epoch, e.Message);
         }
 
         LogFailedOver(VmId, deadHost, Record.Host!.Value, Record.Epoch);
+        await AppendAsync(EventKinds.VmFailedOver, $"host {deadHost} is down; restarted on {Record.Host}");
         return new VmFailoverOutcome(VmId, VmFailoverResult.Restarted, Record.Host, Record.Epoch, null);
     }
 
@@ -192,6 +202,7 @@ public sealed partial class VmGrain : Grain, IVmGrain
     public async Task DeleteAsync()
     {
         EnsureExists();
+        var epoch = Record.Epoch;
         if (Record.Host is { } host)
         {
             if (Record.State is not (VmState.Stopped or VmState.Pending))
@@ -211,6 +222,7 @@ public sealed partial class VmGrain : Grain, IVmGrain
 
         await ForgetAsync();
         LogDeleted(VmId);
+        await _events.AppendAsync(ClusterEvent.ForVm(EventKinds.VmDeleted, VmId, null, epoch, "deleted"));
     }
 
     /// <summary>
@@ -277,6 +289,9 @@ public sealed partial class VmGrain : Grain, IVmGrain
         throw new InsufficientCapacityException(
             new PlacementDecision([], refusals).Explain(VmId, Spec.Resources));
     }
+
+    private Task AppendAsync(string kind, string detail) =>
+        _events.AppendAsync(ClusterEvent.ForVm(kind, VmId, Record.Host, Record.Epoch, detail));
 
     private async Task UndoPlacementAsync(HostId hostId)
     {

@@ -1,0 +1,16 @@
+namespace HostGrid.Contracts.Events;
+
+/// <summary>The kinds of <see cref="ClusterEvent"/>.</summary>
+public static class EventKinds
+{
+    public const string VmCreated = "vm.created";
+    public const string VmStarted = "vm.started";
+    public const string VmStopped = "vm.stopped";
+    public const string VmDeleted = "vm.deleted";
+    public const string VmFailedOver = "vm.failed_over";
+    public const string VmPending = "vm.pending";
+    public const string HostDown = "host.down";
+    public const string HostRejoined = "host.rejoined";
+    public const string HostFenced = "host.fenced";
+    public const string FailoverCompleted = "failover.completed";
+}
