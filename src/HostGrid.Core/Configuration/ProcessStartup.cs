@@ -7,7 +7,7 @@ namespace HostGrid.Core.Configuration;
 public static class ProcessStartup
 {
     /// <summary>Environment variable naming a deployment's JSON settings file (see deploy/config).</summary>
-    public const string ConfigFileVariable = "HOSTGRID_CONFIG";
+    public const string ConfigFileVariable = "HOSTGRID_SETTINGS";
 
     /// <summary>Exit code for invalid configuration.</summary>
     public const int InvalidConfiguration = 2;
