@@ -6,13 +6,18 @@
 # ports apart from run-local (PostgreSQL 55434, gateway 5090, silos 11211-11213, Orleans gateways 30101-30103;
 # override with HOSTGRID_BENCH_PG_PORT, HOSTGRID_BENCH_GATEWAY_PORT, HOSTGRID_BENCH_SILO_PORT_BASE,
 # HOSTGRID_BENCH_ORLEANS_GATEWAY_PORT_BASE), runs the benchmark, and always stops the cluster and removes the temp dir.
+#   scripts/bench.sh failover --kills 3 --hangs 2
+# `failover` starts its own agents and gateway (tests/HostGrid.Testing's LocalCluster) and kills or freezes them, so
+# here it only gets a private PostgreSQL (scripts/pg.sh, port 55435; override with HOSTGRID_BENCH_FAILOVER_PG_PORT)
+# under a temp HOSTGRID_HOME, passes it as HOSTGRID_TEST_PG, and always stops it, kills any agent or gateway process
+# the tool left behind, and removes the temp dir.
 # Exit code: the benchmark tool's (0 measured, 1 not measured, 2 bad usage).
 set -euo pipefail
 
 root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd -P)
 cd "$root"
 
-known=(placement)
+known=(placement failover)
 usage() {
   echo "usage: scripts/bench.sh NAME [options for the benchmark]" >&2
   echo "known benchmarks: ${known[*]}" >&2
@@ -41,6 +46,58 @@ dotnet build HostGrid.sln -c Release -v q -nologo
 for arg in "$@"; do
   if [[ $arg == --help ]]; then exec dotnet "$tool" "$name" --help; fi
 done
+
+# failover: the tool runs the cluster's processes itself; this only provides PostgreSQL (see the header).
+run_failover() {
+  local pg_port=${HOSTGRID_BENCH_FAILOVER_PG_PORT:-55435} token status=0
+  if (exec 3<>"/dev/tcp/127.0.0.1/$pg_port") 2>/dev/null; then
+    echo "bench: port $pg_port on 127.0.0.1 is in use; stop what listens there or set HOSTGRID_BENCH_FAILOVER_PG_PORT" >&2
+    exit 1
+  fi
+
+  work=$(mktemp -d /tmp/hostgrid-bench.XXXXXX)
+  chmod 755 "$work"   # PostgreSQL runs as its own OS user and must reach its data dir here
+  export HOSTGRID_HOME=$work
+  export HOSTGRID_PG_PORT=$pg_port
+  # Every process the tool starts inherits this; the clean-up finds leftovers by it (only this run's, by pid).
+  token=failover-$$-$(date +%s%N)
+
+  kill_leftovers() {
+    local environ pid
+    for environ in /proc/[0-9]*/environ; do
+      pid=${environ#/proc/}; pid=${pid%/environ}
+      [[ $pid != "$$" ]] || continue
+      if grep -qxzF "HOSTGRID_BENCH_RUN=$token" "$environ" 2>/dev/null; then
+        echo "bench: killing leftover process $pid ($(tr '\0' ' ' <"/proc/$pid/cmdline" 2>/dev/null | cut -c1-100))" >&2
+        kill -KILL "$pid" 2>/dev/null || true
+      fi
+    done
+  }
+
+  cleanup_failover() {
+    local status=$?
+    trap - EXIT INT TERM
+    echo "== stopping PostgreSQL :$HOSTGRID_PG_PORT"
+    kill_leftovers
+    "$root/scripts/pg.sh" stop >/dev/null 2>&1 || echo "bench: pg.sh stop failed; check port $HOSTGRID_PG_PORT" >&2
+    rm -rf -- "$work" "/tmp/hostgrid-pg-$(printf %s "$work" | sha256sum | cut -c1-16)" 2>/dev/null || true
+    exit "$status"
+  }
+  trap cleanup_failover EXIT
+  trap 'exit 130' INT
+  trap 'exit 143' TERM
+
+  echo "== starting a private PostgreSQL (HOSTGRID_HOME=$work, port $pg_port)"
+  "$root/scripts/pg.sh" start
+  HOSTGRID_TEST_PG=$("$root/scripts/pg.sh" url)
+  export HOSTGRID_TEST_PG
+
+  echo "== benchmark failover"
+  mkdir -p bench/results
+  HOSTGRID_BENCH_RUN=$token dotnet "$tool" failover --out "$out" "$@" || status=$?
+  exit "$status"
+}
+if [[ $name == failover ]]; then run_failover "$@"; fi
 
 work=$(mktemp -d /tmp/hostgrid-bench.XXXXXX)
 chmod 755 "$work"   # PostgreSQL runs as its own OS user and must reach its data dir here

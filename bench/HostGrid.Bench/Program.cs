@@ -1,10 +1,11 @@
 using System.Runtime.InteropServices;
 using HostGrid.Bench;
+using HostGrid.Bench.Failover;
 using HostGrid.Bench.Placement;
 using HostGrid.Bench.Reporting;
 
 // hostgrid-bench NAME [options]: one end-to-end benchmark against a running HostGrid; scripts/bench.sh starts the cluster.
-IBenchmark[] benchmarks = [new PlacementBenchmark()];
+IBenchmark[] benchmarks = [new PlacementBenchmark(), new FailoverBenchmark()];
 
 if (args.Length == 0 || args[0] is "-h" or "--help" or "help")
 {
