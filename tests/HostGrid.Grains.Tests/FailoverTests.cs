@@ -70,6 +70,32 @@ public sealed class FailoverTests : IClassFixture<SimulatedClusterFixture>
         Assert.Equal(HostStatus.Down, (await _cluster.HostAsync("hv-3")).Status);
     }
 
+    [Fact]
+    public async Task AgentReportsItFencedItself_GuestsRestartWithoutWaitingForTheFence()
+    {
+        var created = await _cluster.Client.GetGrain<IVmGrain>("self-fenced-1").CreateAsync(new CreateVmCommand(Specs.Small(target: "hv-1")));
+        // What an agent cut off from the coordinator does: stop its guests, then say so when it gets through again.
+        var driver = _cluster.DriverOf(new HostId("hv-1"));
+        await driver.StopAsync(created.VmId, created.Epoch, CancellationToken.None);
+        var silo = _cluster.Cluster.Silos[0].SiloAddress;
+        var ack = await Coordinator.HeartbeatAsync(
+            new HostHeartbeat(new HostId("hv-1"), HostLoad.Idle, [], HypervisorHealthy: true, FencedItself: true), silo);
+
+        Assert.True(ack.Fenced);
+        var failover = await WaitForAsync(
+            async () => (await Coordinator.ListFailoversAsync()).FirstOrDefault(f => f.Host.Value == "hv-1" && f.Cause == FailureCause.FencedItself),
+            f => f is { Phase: FailoverPhase.Completed },
+            "the failover of the self-fenced hv-1 to complete");
+        Assert.Equal(failover!.DeclaredAt, failover.FenceAt);
+        // Restarted on a survivor, or (when the other tests of this class left none) Pending until hv-1 rejoins.
+        var vm = await WaitForAsync(
+            () => _cluster.Client.GetGrain<IVmGrain>("self-fenced-1").GetAsync(),
+            v => v.State == VmState.Running,
+            "the guest to run again");
+        Assert.True(vm.Epoch > created.Epoch);
+        Assert.Contains(await _cluster.DriverOf(vm.Host!.Value).ListAsync(CancellationToken.None), g => g.VmId == vm.VmId && g.Epoch == vm.Epoch);
+    }
+
     private IFailoverCoordinatorGrain Coordinator => _cluster.Client.GetGrain<IFailoverCoordinatorGrain>(IFailoverCoordinatorGrain.Key);
 
     private static async Task<T> WaitForAsync<T>(Func<Task<T>> read, Func<T, bool> done, string what)

@@ -9,4 +9,9 @@ public enum FailureCause
     SiloDead = 1,
     /// <summary>The agent lives but reports its hypervisor broken.</summary>
     HypervisorFailed = 2,
+    /// <summary>
+    /// The agent went without acknowledged heartbeats for the isolation timeout and stopped its guests itself
+    /// (e.g. while the coordinator moved); it says so when it reaches the cluster again, and its guests restart.
+    /// </summary>
+    FencedItself = 3,
 }

@@ -6,4 +6,5 @@ public sealed record HostHeartbeat(
     [property: Id(0)] HostId HostId,
     [property: Id(1)] HostLoad Load,
     [property: Id(2)] IReadOnlyList<GuestStatus> Guests,
-    [property: Id(3)] bool HypervisorHealthy);
+    [property: Id(3)] bool HypervisorHealthy,
+    [property: Id(4)] bool FencedItself = false);

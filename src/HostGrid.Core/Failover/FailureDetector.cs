@@ -32,6 +32,13 @@ public static class FailureDetector
     public static DateTimeOffset FenceAt(DateTimeOffset lastAck, FailoverOptions options) =>
         lastAck + options.IsolationTimeout + options.FenceMargin;
 
+    /// <summary>
+    /// As <see cref="FenceAt(DateTimeOffset, FailoverOptions)"/>, except that an agent which reports it fenced itself
+    /// (and runs no guests) is fenced already: its guests may restart at once.
+    /// </summary>
+    public static DateTimeOffset FenceAt(FailureCause cause, DateTimeOffset lastAck, DateTimeOffset declaredAt, FailoverOptions options) =>
+        cause == FailureCause.FencedItself ? declaredAt : FenceAt(lastAck, options);
+
     /// <summary>Whether an agent must fence itself: no acknowledged heartbeat for the isolation timeout.</summary>
     public static bool IsIsolated(TimeSpan sinceLastAck, FailoverOptions options) => sinceLastAck >= options.IsolationTimeout;
 

@@ -221,6 +221,7 @@ public static class ApiMapper
         FailureCause.MissedHeartbeats => Proto.FailureCause.MissedHeartbeats,
         FailureCause.SiloDead => Proto.FailureCause.SiloDead,
         FailureCause.HypervisorFailed => Proto.FailureCause.HypervisorFailed,
+        FailureCause.FencedItself => Proto.FailureCause.FencedItself,
         _ => Proto.FailureCause.Unspecified,
     };
 

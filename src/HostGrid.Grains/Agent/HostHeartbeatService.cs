@@ -73,10 +73,15 @@ public sealed partial class HostHeartbeatService : BackgroundService
 
             var guests = await driver.ListAsync(cancellationToken);
             var healthy = await driver.CheckHealthAsync(cancellationToken);
-            var heartbeat = new HostHeartbeat(driver.HostId, LoadOf(registration.Capacity, guests), guests, healthy);
+            var fencedItself = _isolation.StoppedGuestsWhileIsolated(driver.HostId);
+            var heartbeat = new HostHeartbeat(driver.HostId, LoadOf(registration.Capacity, guests), guests, healthy, fencedItself);
             var report = ReportAsync(host, driver, heartbeat, cancellationToken);
             var ack = await AcknowledgedHeartbeatAsync(coordinator, heartbeat, cancellationToken);
             _isolation.Acknowledged(driver.HostId);
+            if (fencedItself)
+            {
+                _isolation.Reported(driver.HostId);
+            }
             if (ack.Fenced)
             {
                 // Declared dead while we ran on: our guests now run elsewhere at newer epochs.

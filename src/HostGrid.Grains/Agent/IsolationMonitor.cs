@@ -25,6 +25,7 @@ public sealed partial class IsolationMonitor : BackgroundService
     private readonly ILogger<IsolationMonitor> _logger;
     private readonly ConcurrentDictionary<HostId, long> _lastAck = new();
     private readonly ConcurrentDictionary<HostId, bool> _fenced = new();
+    private readonly ConcurrentDictionary<HostId, bool> _stoppedGuestsWhileIsolated = new();
 
     public IsolationMonitor(LocalHypervisors hypervisors, IOptions<FailoverOptions> options, TimeProvider time, IEventLog events, ILogger<IsolationMonitor> logger)
     {
@@ -47,24 +48,31 @@ public sealed partial class IsolationMonitor : BackgroundService
         _fenced[host] = false;
     }
 
-    /// <summary>Stops every guest of the host, each at its own epoch. Idempotent.</summary>
-    public async Task FenceAsync(HostId host, string reason, CancellationToken cancellationToken)
+    /// <summary>Whether the host stopped guests while isolated and the cluster has not yet been told (in a heartbeat).</summary>
+    public bool StoppedGuestsWhileIsolated(HostId host) => _stoppedGuestsWhileIsolated.GetValueOrDefault(host);
+
+    /// <summary>The coordinator acknowledged a heartbeat that said so.</summary>
+    public void Reported(HostId host) => _stoppedGuestsWhileIsolated[host] = false;
+
+    /// <summary>Stops every guest of the host, each at its own epoch; true when there were any. Idempotent.</summary>
+    public async Task<bool> FenceAsync(HostId host, string reason, CancellationToken cancellationToken)
     {
         if (!_hypervisors.TryGet(host, out var driver))
         {
-            return;
+            return false;
         }
 
         var guests = await driver.ListAsync(cancellationToken);
         if (guests.Count == 0)
         {
-            return;
+            return false;
         }
 
         LogFencing(host, guests.Count, reason);
         // Best effort and not awaited: an isolated agent may not reach the database either; the log line above stays.
         _ = Task.Run(() => _events.AppendAsync(ClusterEvent.ForHost(EventKinds.HostFenced, host, $"stopped {guests.Count} guests: {reason}")), CancellationToken.None);
         await Task.WhenAll(guests.Select(g => driver.StopAsync(g.VmId, g.Epoch, cancellationToken)));
+        return true;
     }
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
@@ -80,7 +88,10 @@ public sealed partial class IsolationMonitor : BackgroundService
                     if (FailureDetector.IsIsolated(since, _options) && !_fenced.GetValueOrDefault(host))
                     {
                         _fenced[host] = true;
-                        await FenceAsync(host, $"isolated: no acknowledged heartbeat for {since.TotalSeconds:F1} s", stoppingToken);
+                        if (await FenceAsync(host, $"isolated: no acknowledged heartbeat for {since.TotalSeconds:F1} s", stoppingToken))
+                        {
+                            _stoppedGuestsWhileIsolated[host] = true;
+                        }
                     }
                 }
             }

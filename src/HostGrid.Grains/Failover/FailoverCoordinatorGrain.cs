@@ -79,6 +79,14 @@ public sealed partial class FailoverCoordinatorGrain : Grain, IFailoverCoordinat
         }
 
         var now = _time.GetUtcNow();
+        if (!host.Down && heartbeat.FencedItself && heartbeat.Guests.Count == 0)
+        {
+            // The agent stopped its guests while cut off (perhaps while this coordinator moved): restart them.
+            var lastAck = _liveness.TryGetValue(hostId, out var previous) ? previous.LastAck : now;
+            await DeclareDownAsync(hostId, host, FailureCause.FencedItself, lastAck, now);
+            return new HeartbeatAck(Fenced: true);
+        }
+
         // Equals, not !=: a SiloAddress read back from storage is not the interned instance a message carries.
         if (!host.Down && !agentSilo.Equals(host.AgentSilo))
         {

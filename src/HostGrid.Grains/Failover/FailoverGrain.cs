@@ -62,7 +62,7 @@ public sealed partial class FailoverGrain : Grain, IFailoverGrain
         State.Cause = cause;
         State.LastHeartbeat = lastHeartbeat;
         State.DeclaredAt = declaredAt;
-        State.FenceAt = FailureDetector.FenceAt(lastHeartbeat, _options);
+        State.FenceAt = FailureDetector.FenceAt(cause, lastHeartbeat, declaredAt, _options);
         State.Phase = FailoverPhase.AwaitingFence;
         await _state.WriteStateAsync();
         LogPhase(host, this.GetPrimaryKeyString(), State.Phase);
