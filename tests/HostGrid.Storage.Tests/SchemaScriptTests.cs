@@ -60,7 +60,7 @@ public sealed class SchemaScriptTests(ITestOutputHelper output)
             Assert.Equal("text", columns["orleans_membership.address"]);
             Assert.Equal(
                 [("seq", "bigint"), ("at", "timestamp with time zone"), ("kind", "text"), ("subject", "text"),
-                 ("host_id", "text"), ("vm_id", "text"), ("epoch", "bigint"), ("payload", "jsonb")],
+                 ("host_id", "text"), ("vm_id", "text"), ("epoch", "bigint"), ("payload", "jsonb"), ("service_id", "text")],
                 await TestDatabase.QueryAsync(
                     fresh,
                     "SELECT column_name, data_type FROM information_schema.columns WHERE table_name = 'hostgrid_events' ORDER BY ordinal_position",
