@@ -10,6 +10,9 @@ internal sealed class GatewayConnection : IDisposable
     /// <summary>The API's maximum page size, so a list takes as few round trips as possible.</summary>
     public const int PageSize = 1000;
 
+    /// <summary>Upper bound on pages one list follows: a million items at <see cref="PageSize"/>.</summary>
+    public const int MaxPages = 1000;
+
     private readonly DateTime _deadline;
     private readonly GrpcChannel? _channel;
 
@@ -37,49 +40,48 @@ internal sealed class GatewayConnection : IDisposable
 
     public CallOptions Call(CancellationToken cancellationToken) => new(deadline: _deadline, cancellationToken: cancellationToken);
 
-    public async Task<List<Host>> ListAllHostsAsync(ListHostsRequest filter, CancellationToken cancellationToken)
+    public Task<List<Host>> ListAllHostsAsync(ListHostsRequest filter, CancellationToken cancellationToken)
     {
-        var hosts = new List<Host>();
         var request = filter.Clone();
         request.PageSize = PageSize;
-        do
-        {
-            var page = await Hosts.ListHostsAsync(request, Call(cancellationToken));
-            hosts.AddRange(page.Hosts);
-            request.PageToken = page.NextPageToken;
-        }
-        while (request.PageToken.Length > 0);
-        return hosts;
+        return ListAllAsync<Host>(
+            async token => { request.PageToken = token; var page = await Hosts.ListHostsAsync(request, Call(cancellationToken)); return (page.Hosts, page.NextPageToken); });
     }
 
-    public async Task<List<Vm>> ListAllVmsAsync(ListVmsRequest filter, CancellationToken cancellationToken)
+    public Task<List<Vm>> ListAllVmsAsync(ListVmsRequest filter, CancellationToken cancellationToken)
     {
-        var vms = new List<Vm>();
         var request = filter.Clone();
         request.PageSize = PageSize;
-        do
-        {
-            var page = await Vms.ListVmsAsync(request, Call(cancellationToken));
-            vms.AddRange(page.Vms);
-            request.PageToken = page.NextPageToken;
-        }
-        while (request.PageToken.Length > 0);
-        return vms;
+        return ListAllAsync<Vm>(
+            async token => { request.PageToken = token; var page = await Vms.ListVmsAsync(request, Call(cancellationToken)); return (page.Vms, page.NextPageToken); });
     }
 
-    public async Task<List<Failover>> ListAllFailoversAsync(ListFailoversRequest filter, CancellationToken cancellationToken)
+    public Task<List<Failover>> ListAllFailoversAsync(ListFailoversRequest filter, CancellationToken cancellationToken)
     {
-        var failovers = new List<Failover>();
         var request = filter.Clone();
         request.PageSize = PageSize;
-        do
+        return ListAllAsync<Failover>(
+            async token => { request.PageToken = token; var page = await Failovers.ListFailoversAsync(request, Call(cancellationToken)); return (page.Failovers, page.NextPageToken); });
+    }
+
+    /// <summary>Follows page tokens to the end (at most <see cref="MaxPages"/> pages, so a server that loops cannot hang the CLI).</summary>
+    private static async Task<List<T>> ListAllAsync<T>(Func<string, Task<(IEnumerable<T> Items, string Next)>> fetch)
+    {
+        var all = new List<T>();
+        var token = "";
+        for (var pages = 0; pages < MaxPages; pages++)
         {
-            var page = await Failovers.ListFailoversAsync(request, Call(cancellationToken));
-            failovers.AddRange(page.Failovers);
-            request.PageToken = page.NextPageToken;
+            var (items, next) = await fetch(token);
+            all.AddRange(items);
+            if (next.Length == 0)
+            {
+                return all;
+            }
+
+            token = next;
         }
-        while (request.PageToken.Length > 0);
-        return failovers;
+
+        throw new InvalidOperationException($"the gateway returned more than {MaxPages} pages");
     }
 
     public void Dispose() => _channel?.Dispose();
