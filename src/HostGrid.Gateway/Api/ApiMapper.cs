@@ -1,6 +1,8 @@
 using Google.Protobuf.WellKnownTypes;
 using HostGrid.Contracts.Errors;
 using HostGrid.Contracts.Failover;
+using HostGrid.Contracts.Migration;
+using HostGrid.Contracts.Operations;
 using HostGrid.Core.Validation;
 using Proto = HostGrid.Api.V1;
 
@@ -12,9 +14,13 @@ public static class ApiMapper
     public const string VmCollection = "vms";
     public const string HostCollection = "hosts";
     public const string FailoverCollection = "failovers";
+    public const string OperationCollection = "operations";
 
     /// <summary>Failover ids are made by the cluster (<c>{host_id}-{n}</c>); anything longer is not one.</summary>
     public const int MaxFailoverIdLength = 128;
+
+    /// <summary>Operation ids are made by the cluster; anything longer is not one.</summary>
+    public const int MaxOperationIdLength = 128;
 
     /// <summary>A guest id from <c>vms/{id}</c> or a bare id, validated; <paramref name="field"/> names the request field.</summary>
     public static VmId ParseVmName(string name, string field = "name") =>
@@ -47,6 +53,31 @@ public static class ApiMapper
 
         return id;
     }
+
+    /// <summary>An operation id from <c>operations/{id}</c> or a bare id. Only its shape is checked: an unknown id is NOT_FOUND.</summary>
+    public static string ParseOperationName(string name, string field = "name")
+    {
+        var id = ResourceNames.StripCollection(name, OperationCollection);
+        if (id.Length == 0)
+        {
+            throw new InvalidSpecException(field, "must not be empty");
+        }
+
+        if (id.Length > MaxOperationIdLength || id.Any(c => char.IsControl(c) || char.IsWhiteSpace(c) || c == '/'))
+        {
+            throw new InvalidSpecException(field, "not an operation id ({operation_id}, or operations/{operation_id})");
+        }
+
+        return id;
+    }
+
+    /// <summary>An optional host (empty means none), validated; <paramref name="field"/> names the request field.</summary>
+    public static HostId? ParseOptionalHostName(string name, string field) =>
+        string.IsNullOrEmpty(name) ? null : ParseHostName(name, field);
+
+    /// <summary>An optional guest (empty means none), validated; <paramref name="field"/> names the request field.</summary>
+    public static VmId? ParseOptionalVmName(string name, string field) =>
+        string.IsNullOrEmpty(name) ? null : ParseVmName(name, field);
 
     /// <summary>Checks a create request completely before anything changes.</summary>
     public static (VmId Id, CreateVmCommand Command) ToCommand(Proto.CreateVmRequest request)
@@ -240,6 +271,107 @@ public static class ApiMapper
         VmFailoverResult.Skipped => Proto.VmFailoverResult.Skipped,
         VmFailoverResult.NotOnHost => Proto.VmFailoverResult.NotOnHost,
         _ => Proto.VmFailoverResult.Unspecified,
+    };
+
+    /// <summary>
+    /// A migration's live figures come from <see cref="OperationSnapshot.Progress"/> (zero when none reported yet);
+    /// its phase from <see cref="OperationSnapshot.Phase"/>, the persisted state machine's, which is authoritative.
+    /// </summary>
+    public static Proto.Operation ToProto(OperationSnapshot operation)
+    {
+        var message = new Proto.Operation
+        {
+            Name = $"{OperationCollection}/{operation.OperationId}",
+            OperationId = operation.OperationId,
+            Kind = ToProto(operation.Kind),
+            State = ToProto(operation.State),
+            VmId = operation.VmId?.Value ?? "",
+            SourceHostId = operation.SourceHost?.Value ?? "",
+            TargetHostId = operation.TargetHost?.Value ?? "",
+            Phase = operation.Kind == OperationKind.Migrate ? ToProto(operation.Phase) : Proto.MigrationPhase.Unspecified,
+            Message = operation.Message ?? "",
+            CreateTime = Timestamp.FromDateTimeOffset(operation.CreatedAt),
+            UpdateTime = Timestamp.FromDateTimeOffset(operation.UpdatedAt),
+            CancelRequested = operation.CancelRequested,
+        };
+        if (operation.Progress is { } progress)
+        {
+            message.Round = progress.Round;
+            message.BytesSent = progress.BytesSent;
+            message.RemainingDirtyBytes = progress.RemainingDirtyBytes;
+            message.MemoryBytes = progress.MemoryBytes;
+            message.BandwidthBytesPerSecond = progress.BandwidthBytesPerSecond;
+            message.ThrottlePercent = progress.ThrottlePercent;
+        }
+
+        if (operation.Downtime is { } downtime)
+        {
+            message.Downtime = Duration.FromTimeSpan(downtime);
+        }
+
+        if (operation.CompletedAt is { } completed)
+        {
+            message.CompleteTime = Timestamp.FromDateTimeOffset(completed);
+        }
+
+        if (operation.Drain is { } drain)
+        {
+            message.Drain = new Proto.DrainProgress { Total = drain.Total, Moved = drain.Moved, Failed = drain.Failed };
+            message.Drain.Migrations.AddRange(drain.Migrations.Select(id => $"{OperationCollection}/{id}"));
+        }
+
+        return message;
+    }
+
+    public static Proto.OperationKind ToProto(OperationKind kind) => kind switch
+    {
+        OperationKind.Migrate => Proto.OperationKind.Migrate,
+        OperationKind.Drain => Proto.OperationKind.Drain,
+        _ => Proto.OperationKind.Unspecified,
+    };
+
+    /// <summary>A kind filter; UNSPECIFIED means no filter.</summary>
+    public static OperationKind? FromProto(Proto.OperationKind kind, string field) =>
+        kind == Proto.OperationKind.Unspecified
+            ? null
+            : System.Enum.GetValues<OperationKind>().Cast<OperationKind?>().FirstOrDefault(k => ToProto(k!.Value) == kind)
+              ?? throw new InvalidSpecException(field, $"unknown kind {(int)kind}");
+
+    public static Proto.OperationState ToProto(OperationState state) => state switch
+    {
+        OperationState.Running => Proto.OperationState.Running,
+        OperationState.Succeeded => Proto.OperationState.Succeeded,
+        OperationState.Failed => Proto.OperationState.Failed,
+        OperationState.Cancelled => Proto.OperationState.Cancelled,
+        _ => Proto.OperationState.Unspecified,
+    };
+
+    /// <summary>A state filter; UNSPECIFIED means no filter.</summary>
+    public static OperationState? FromProto(Proto.OperationState state, string field) =>
+        state == Proto.OperationState.Unspecified
+            ? null
+            : System.Enum.GetValues<OperationState>().Cast<OperationState?>().FirstOrDefault(s => ToProto(s!.Value) == state)
+              ?? throw new InvalidSpecException(field, $"unknown state {(int)state}");
+
+    public static Proto.MigrationPhase ToProto(MigrationPhase phase) => phase switch
+    {
+        MigrationPhase.Reserve => Proto.MigrationPhase.Reserve,
+        MigrationPhase.Prepare => Proto.MigrationPhase.Prepare,
+        MigrationPhase.PreCopy => Proto.MigrationPhase.PreCopy,
+        MigrationPhase.SwitchOver => Proto.MigrationPhase.SwitchOver,
+        MigrationPhase.Commit => Proto.MigrationPhase.Commit,
+        MigrationPhase.Cleanup => Proto.MigrationPhase.Cleanup,
+        MigrationPhase.Done => Proto.MigrationPhase.Done,
+        _ => Proto.MigrationPhase.Unspecified,
+    };
+
+    /// <summary>ENTER is true, EXIT false; UNSPECIFIED or an unknown number is refused naming <paramref name="field"/>.</summary>
+    public static bool Entering(Proto.MaintenanceAction action, string field = "action") => action switch
+    {
+        Proto.MaintenanceAction.Enter => true,
+        Proto.MaintenanceAction.Exit => false,
+        Proto.MaintenanceAction.Unspecified => throw new InvalidSpecException(field, "required: MAINTENANCE_ACTION_ENTER or MAINTENANCE_ACTION_EXIT"),
+        _ => throw new InvalidSpecException(field, $"unknown value {(int)action}"),
     };
 
     /// <summary>True when <paramref name="labels"/> has every wanted label.</summary>

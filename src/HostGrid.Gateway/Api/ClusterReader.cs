@@ -1,5 +1,6 @@
 using HostGrid.Contracts.Cluster;
 using HostGrid.Contracts.Failover;
+using HostGrid.Contracts.Operations;
 
 namespace HostGrid.Gateway.Api;
 
@@ -17,6 +18,12 @@ public sealed class ClusterReader
     public IVmGrain Vm(VmId id) => _grains.GetGrain<IVmGrain>(id.Value);
 
     public IHostGrain Host(HostId id) => _grains.GetGrain<IHostGrain>(id.Value);
+
+    public IMaintenanceGrain Maintenance(HostId id) => _grains.GetGrain<IMaintenanceGrain>(id.Value);
+
+    public IOperationGrain Operation(string id) => _grains.GetGrain<IOperationGrain>(id);
+
+    public IOperationIndexGrain Operations => _grains.GetGrain<IOperationIndexGrain>(IOperationIndexGrain.Key);
 
     public async Task<IReadOnlyList<HostSnapshot>> HostsAsync()
     {

@@ -33,10 +33,13 @@ public sealed partial class DomainErrorInterceptor : Interceptor
     public static Status ToStatus(Exception e) => e switch
     {
         InvalidSpecException => new Status(StatusCode.InvalidArgument, e.Message),
-        VmNotFoundException or HostNotFoundException or FailoverNotFoundException => new Status(StatusCode.NotFound, e.Message),
+        VmNotFoundException or HostNotFoundException or FailoverNotFoundException or OperationNotFoundException
+            => new Status(StatusCode.NotFound, e.Message),
         VmAlreadyExistsException => new Status(StatusCode.AlreadyExists, e.Message),
         InsufficientCapacityException => new Status(StatusCode.ResourceExhausted, e.Message),
-        InvalidStateException => new Status(StatusCode.FailedPrecondition, e.Message),
+        InvalidStateException or OperationInProgressException => new Status(StatusCode.FailedPrecondition, e.Message),
+        // The move was tried and rolled back (no convergence, peer lost, timeout): retrying the whole request may succeed.
+        MigrationFailedException => new Status(StatusCode.Aborted, e.Message),
         StaleEpochException => new Status(StatusCode.Aborted, e.Message),
         HostUnreachableException => new Status(StatusCode.Unavailable, e.Message),
         SiloUnavailableException or OrleansMessageRejectionException or TimeoutException or GatewayTooBusyException

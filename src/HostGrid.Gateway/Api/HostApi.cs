@@ -24,4 +24,27 @@ public sealed class HostApi : Proto.HostService.HostServiceBase
         response.Hosts.AddRange(page.Select(ApiMapper.ToProto));
         return response;
     }
+
+    /// <summary>Enter returns the drain with the host as it is afterwards; exit returns the host only.</summary>
+    public override async Task<Proto.SetHostMaintenanceResponse> SetHostMaintenance(Proto.SetHostMaintenanceRequest request, ServerCallContext context)
+    {
+        var id = ApiMapper.ParseHostName(request.Name);
+        var entering = ApiMapper.Entering(request.Action);
+        var host = _cluster.Host(id);
+
+        // An unknown host is NOT_FOUND before the maintenance grain is asked to drain something that does not exist.
+        await host.GetSnapshotAsync();
+        var response = new Proto.SetHostMaintenanceResponse();
+        if (entering)
+        {
+            response.Drain = ApiMapper.ToProto(await _cluster.Maintenance(id).EnterAsync());
+        }
+        else
+        {
+            await _cluster.Maintenance(id).ExitAsync();
+        }
+
+        response.Host = ApiMapper.ToProto(await host.GetSnapshotAsync());
+        return response;
+    }
 }

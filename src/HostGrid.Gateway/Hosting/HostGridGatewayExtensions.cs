@@ -60,6 +60,7 @@ public static class HostGridGatewayExtensions
         app.MapGrpcService<HostApi>();
         app.MapGrpcService<ClusterApi>();
         app.MapGrpcService<FailoverApi>();
+        app.MapGrpcService<OperationApi>();
         app.MapGrpcReflectionService();
         app.MapGrpcHealthChecksService();
         return app;

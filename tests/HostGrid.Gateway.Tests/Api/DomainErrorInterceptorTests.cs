@@ -16,6 +16,9 @@ public sealed class DomainErrorInterceptorTests
         { new InvalidStateException("vm web-1 is deleting"), StatusCode.FailedPrecondition },
         { new StaleEpochException(new VmId("web-1"), 1, 2), StatusCode.Aborted },
         { new HostUnreachableException(new HostId("hv-1"), "silo gone"), StatusCode.Unavailable },
+        { new OperationNotFoundException("op-1"), StatusCode.NotFound },
+        { new OperationInProgressException("vm web-1", "op-1"), StatusCode.FailedPrecondition },
+        { new MigrationFailedException("pre-copy did not converge after 30 rounds"), StatusCode.Aborted },
     };
 
     [Theory]
@@ -85,5 +88,15 @@ public sealed class DomainErrorInterceptorTests
         var status = DomainErrorInterceptor.ToStatus(new FailoverNotFoundException("hv-1-3"));
 
         Assert.Equal((StatusCode.NotFound, "failover hv-1-3 not found"), (status.StatusCode, status.Detail));
+    }
+
+    [Fact]
+    public void ToStatus_OperationInProgress_FailedPreconditionNamingTheOperation()
+    {
+        var status = DomainErrorInterceptor.ToStatus(new OperationInProgressException("vm web-1", "op-7"));
+
+        Assert.Equal(
+            (StatusCode.FailedPrecondition, "vm web-1 has operation op-7 in progress; wait for it or cancel it"),
+            (status.StatusCode, status.Detail));
     }
 }
