@@ -14,13 +14,15 @@ internal static class CliApp
         enum names, 64-bit integers as strings, default values included): one resource as an object,
         a list as an array of objects (all pages), `vms delete` as {}.
 
-        Exit codes: 0 ok, 1 other error, 2 bad usage or INVALID_ARGUMENT, 3 NOT_FOUND,
-        4 ALREADY_EXISTS or FAILED_PRECONDITION, 5 RESOURCE_EXHAUSTED, 6 UNAVAILABLE or DEADLINE_EXCEEDED.
+        Exit codes: 0 ok, 1 other error (also a followed migration or drain that failed), 2 bad usage or
+        INVALID_ARGUMENT, 3 NOT_FOUND, 4 ALREADY_EXISTS or FAILED_PRECONDITION, 5 RESOURCE_EXHAUSTED,
+        6 UNAVAILABLE or DEADLINE_EXCEEDED (also --wait-timeout passed while following).
         """;
 
-    public static async Task<int> RunAsync(string[] args, TextWriter output, TextWriter error, Func<CallInvoker>? callInvoker = null, TimeProvider? time = null)
+    public static async Task<int> RunAsync(
+        string[] args, TextWriter output, TextWriter error, Func<CallInvoker>? callInvoker = null, TimeProvider? time = null, TimeSpan? pollInterval = null)
     {
-        var root = Program.CreateRootCommand(new CliContext(output, callInvoker, time));
+        var root = Program.CreateRootCommand(new CliContext(output, error, callInvoker, time, pollInterval));
         var parse = root.Parse(args);
         if (parse.Action is ParseErrorAction)
         {

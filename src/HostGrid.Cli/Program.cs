@@ -2,6 +2,7 @@ using System.CommandLine;
 using HostGrid.Cli.Cluster;
 using HostGrid.Cli.Failovers;
 using HostGrid.Cli.Hosts;
+using HostGrid.Cli.Operations;
 using HostGrid.Cli.Vms;
 
 namespace HostGrid.Cli;
@@ -17,8 +18,9 @@ internal static class Program
         cli.Options.Json,
         cli.Options.Timeout,
         ClusterCommand.Create(cli),   // cluster
-        HostsCommand.Create(cli),     // hosts list | get
-        VmsCommand.Create(cli),       // vms create | get | list | start | stop | delete
+        HostsCommand.Create(cli),     // hosts list | get | drain | undrain
+        VmsCommand.Create(cli),       // vms create | get | list | start | stop | delete | migrate
         FailoversCommand.Create(cli), // failovers list | get
+        OpsCommand.Create(cli),       // ops list | get | cancel
     };
 }

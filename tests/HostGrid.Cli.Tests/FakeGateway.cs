@@ -44,6 +44,24 @@ internal sealed class FakeGateway : CallInvoker
         return this;
     }
 
+    /// <summary>
+    /// Serves GetOperation from a script per operation: each read of `operations/{id}` (or the bare id) answers the
+    /// next snapshot, and the last one from then on; an unknown operation is NOT_FOUND.
+    /// </summary>
+    public FakeGateway ServeOperations(params Operation[][] scripts)
+    {
+        var remaining = scripts.ToDictionary(s => s[0].OperationId, s => new Queue<Operation>(s), StringComparer.Ordinal);
+        On<GetOperationRequest>("GetOperation", request =>
+        {
+            var id = request.Name.StartsWith("operations/", StringComparison.Ordinal) ? request.Name["operations/".Length..] : request.Name;
+            if (!remaining.TryGetValue(id, out var script))
+                throw new RpcException(new Status(StatusCode.NotFound, $"operation {id} not found"));
+            lock (script)
+                return script.Count > 1 ? script.Dequeue() : script.Peek();
+        });
+        return this;
+    }
+
     public T Request<T>(int index = 0)
         where T : IMessage => Calls.Select(c => c.Request).OfType<T>().ElementAt(index);
 
@@ -51,7 +69,8 @@ internal sealed class FakeGateway : CallInvoker
         Method<TRequest, TResponse> method, string? host, CallOptions options, TRequest request)
     {
         var message = (IMessage)request;
-        Calls.Add((method.Name, message.Descriptor.Parser.ParseFrom(message.ToByteString()), options)); // a copy: paging reuses the request
+        lock (Calls)
+            Calls.Add((method.Name, message.Descriptor.Parser.ParseFrom(message.ToByteString()), options)); // a copy: paging reuses the request
         var response = Task.Run(() => (TResponse)_handlers[method.Name](message));
         return new AsyncUnaryCall<TResponse>(response, Task.FromResult(new Metadata()), () => Status.DefaultSuccess, () => [], () => { });
     }

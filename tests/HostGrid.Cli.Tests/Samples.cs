@@ -61,4 +61,67 @@ internal static class Samples
         HeartbeatAgeSeconds = heartbeatAge,
         VmIds = { "web-1" },
     };
+
+    public static readonly DateTimeOffset OperationCreated = new(2025, 3, 1, 10, 0, 0, TimeSpan.Zero);
+
+    /// <summary>A migration of web-1 from hv-1 to hv-2 (1 GiB of memory) in <paramref name="phase"/>; round and bytes only from pre-copy on.</summary>
+    public static Operation Migration(
+        string id = "op-1", MigrationPhase phase = MigrationPhase.Reserve, int round = 0, OperationState state = OperationState.Running,
+        string vm = "web-1", string message = "")
+    {
+        var operation = new Operation
+        {
+            Name = $"operations/{id}",
+            OperationId = id,
+            Kind = OperationKind.Migrate,
+            State = state,
+            VmId = vm,
+            SourceHostId = "hv-1",
+            TargetHostId = "hv-2",
+            Phase = phase,
+            Message = message,
+            CreateTime = Timestamp.FromDateTimeOffset(OperationCreated),
+            UpdateTime = Timestamp.FromDateTimeOffset(OperationCreated.AddSeconds(1)),
+        };
+        if (round > 0)
+        {
+            operation.Round = round;
+            operation.MemoryBytes = 1L << 30;
+            operation.BytesSent = round * (512L << 20);
+            operation.RemainingDirtyBytes = (64L << 20) / round;
+            operation.BandwidthBytesPerSecond = 950L << 20;
+            operation.ThrottlePercent = round > 1 ? 20 : 0;
+        }
+
+        if (state != OperationState.Running)
+            operation.CompleteTime = Timestamp.FromDateTimeOffset(OperationCreated.AddSeconds(4.25));
+        return operation;
+    }
+
+    /// <summary>A migration that finished: 3 rounds, 1536 MiB sent, 12.5 ms downtime, 4.25 s after it was created.</summary>
+    public static Operation Migrated(string id = "op-1", string vm = "web-1")
+    {
+        var operation = Migration(id, MigrationPhase.Done, 3, OperationState.Succeeded, vm);
+        operation.Downtime = Google.Protobuf.WellKnownTypes.Duration.FromTimeSpan(TimeSpan.FromMilliseconds(12.5));
+        return operation;
+    }
+
+    public static Operation Drain(string id = "drain-1", string host = "hv-1", int total = 2, int moved = 0, int failed = 0,
+        OperationState state = OperationState.Running, params string[] migrations)
+    {
+        var operation = new Operation
+        {
+            Name = $"operations/{id}",
+            OperationId = id,
+            Kind = OperationKind.Drain,
+            State = state,
+            SourceHostId = host,
+            CreateTime = Timestamp.FromDateTimeOffset(OperationCreated),
+            UpdateTime = Timestamp.FromDateTimeOffset(OperationCreated.AddSeconds(1)),
+            Drain = new DrainProgress { Total = total, Moved = moved, Failed = failed, Migrations = { migrations.Select(m => $"operations/{m}") } },
+        };
+        if (state != OperationState.Running)
+            operation.CompleteTime = Timestamp.FromDateTimeOffset(OperationCreated.AddSeconds(30.2));
+        return operation;
+    }
 }

@@ -23,4 +23,13 @@ internal interface IOutputRenderer
 
     /// <summary>One failover with an outcome per guest.</summary>
     void WriteFailover(Failover failover);
+
+    /// <summary>Operations as the gateway lists them, newest first.</summary>
+    void WriteOperations(IReadOnlyList<Operation> operations);
+
+    /// <summary>One operation: a migration's phase and figures, or a drain's counts and migrations.</summary>
+    void WriteOperation(Operation operation);
+
+    /// <summary>A host after entering or leaving maintenance, and the drain entering started.</summary>
+    void WriteMaintenance(SetHostMaintenanceResponse response);
 }

@@ -30,6 +30,12 @@ internal sealed class JsonRenderer(TextWriter output) : IOutputRenderer
 
     public void WriteFailover(Failover failover) => Write(Formatter.Format(failover));
 
+    public void WriteOperations(IReadOnlyList<Operation> operations) => WriteArray(operations);
+
+    public void WriteOperation(Operation operation) => Write(Formatter.Format(operation));
+
+    public void WriteMaintenance(SetHostMaintenanceResponse response) => Write(Formatter.Format(response));
+
     private void WriteArray(IEnumerable<IMessage> messages) => Write($"[{string.Join(',', messages.Select(m => Formatter.Format(m)))}]");
 
     // JsonFormatter writes one line; re-indent it for people reading --json output without jq.

@@ -49,7 +49,7 @@ internal sealed class TableRenderer : IOutputRenderer
         foreach (var host in cluster.Hosts.OrderBy(h => h.HostId, StringComparer.Ordinal))
         {
             hosts.AddRow(
-                Text(host.HostId), Status(host.Status), Text(host.VmIds.Count.ToString()),
+                Text(host.HostId), Status(host), Text(host.VmIds.Count.ToString()),
                 LoadBar(host.Load?.CpuFraction), LoadBar(host.Load?.MemoryFraction),
                 Text(TextFormat.HeartbeatAge(host.HeartbeatAgeSeconds)));
         }
@@ -62,7 +62,7 @@ internal sealed class TableRenderer : IOutputRenderer
         foreach (var host in hosts)
         {
             table.AddRow(
-                Text(host.HostId), Status(host.Status), Text(host.VmIds.Count.ToString()),
+                Text(host.HostId), Status(host), Text(host.VmIds.Count.ToString()),
                 Text($"{host.Allocated?.Vcpus ?? 0}/{host.Capacity?.Vcpus ?? 0}"),
                 Text($"{host.Allocated?.MemoryMib ?? 0}/{host.Capacity?.MemoryMib ?? 0}"),
                 Text($"{host.Allocated?.DiskGib ?? 0}/{host.Capacity?.DiskGib ?? 0}"),
@@ -77,7 +77,7 @@ internal sealed class TableRenderer : IOutputRenderer
     {
         var details = Details(
             ("Host", Text(host.HostId)),
-            ("Status", Status(host.Status)),
+            ("Status", Status(host)),
             ("Heartbeat", Text(TextFormat.HeartbeatAge(host.HeartbeatAgeSeconds))),
             ("CPU", AllocationBar(host.Allocated?.Vcpus ?? 0, host.Capacity?.Vcpus ?? 0, "vcpus")),
             ("Memory", AllocationBar(host.Allocated?.MemoryMib ?? 0, host.Capacity?.MemoryMib ?? 0, "MiB")),
@@ -167,6 +167,78 @@ internal sealed class TableRenderer : IOutputRenderer
         _console.Write(table);
     }
 
+    public void WriteOperations(IReadOnlyList<Operation> operations)
+    {
+        var now = _time.GetUtcNow();
+        var table = NewTable("OPERATION", "KIND", "STATE", "SUBJECT", "FROM", "TO", "PHASE", "PROGRESS", "CREATED", "DURATION", "MESSAGE");
+        foreach (var operation in operations)
+        {
+            var drain = operation.Kind == OperationKind.Drain;
+            table.AddRow(
+                Text(operation.OperationId), Text(TextFormat.Name(operation.Kind)), State(operation.State),
+                Text(drain ? operation.SourceHostId : Or(operation.VmId)),
+                Text(Or(operation.SourceHostId)), Text(Or(operation.TargetHostId)),
+                Text(drain ? "-" : operation.Round > 0 ? $"{TextFormat.Name(operation.Phase)} r{operation.Round}" : TextFormat.Name(operation.Phase)),
+                Text(drain ? TextFormat.DrainFigures(operation.Drain) : operation.MemoryBytes > 0 ? $"{TextFormat.Mib(operation.BytesSent)}/{TextFormat.Mib(operation.MemoryBytes)} MiB" : "-"),
+                Text(TextFormat.Age(operation.CreateTime, now)),
+                Text(TextFormat.Duration(operation.CreateTime, operation.CompleteTime) ?? "running"),
+                Text(Or(operation.Message)));
+        }
+        _console.Write(table);
+    }
+
+    public void WriteOperation(Operation operation)
+    {
+        var now = _time.GetUtcNow();
+        var rows = new List<(string, IRenderable)>
+        {
+            ("Operation", Text(operation.OperationId)),
+            ("Kind", Text(TextFormat.Name(operation.Kind))),
+            ("State", State(operation.State)),
+        };
+        if (operation.Kind == OperationKind.Drain)
+        {
+            rows.Add(("Host", Text(operation.SourceHostId)));
+            rows.Add(("Guests", Text(TextFormat.DrainFigures(operation.Drain))));
+        }
+        else
+        {
+            rows.Add(("VM", Text(Or(operation.VmId))));
+            rows.Add(("From", Text(Or(operation.SourceHostId))));
+            rows.Add(("To", Text(Or(operation.TargetHostId))));
+            rows.Add(("Phase", Text(TextFormat.Name(operation.Phase))));
+            rows.Add(("Round", Text(operation.Round.ToString())));
+            rows.Add(("Sent", Text($"{TextFormat.Mib(operation.BytesSent)}/{TextFormat.Mib(operation.MemoryBytes)} MiB")));
+            rows.Add(("Dirty", Text($"{TextFormat.MibDecimal(operation.RemainingDirtyBytes)} MiB")));
+            rows.Add(("Bandwidth", Text($"{TextFormat.MibDecimal(operation.BandwidthBytesPerSecond)} MiB/s")));
+            rows.Add(("Throttle", Text($"{operation.ThrottlePercent}%")));
+            rows.Add(("Downtime", Text(TextFormat.Milliseconds(operation.Downtime))));
+        }
+
+        rows.Add(("Cancel requested", Text(operation.CancelRequested ? "yes" : "no")));
+        rows.Add(("Message", Text(Or(operation.Message))));
+        rows.Add(("Created", Text($"{TextFormat.Timestamp(operation.CreateTime)} ({TextFormat.Age(operation.CreateTime, now)})")));
+        rows.Add(("Updated", Text(TextFormat.Timestamp(operation.UpdateTime))));
+        var took = TextFormat.Duration(operation.CreateTime, operation.CompleteTime);
+        rows.Add(("Completed", Text(took is null ? "running" : $"{TextFormat.Timestamp(operation.CompleteTime)} (took {took})")));
+        _console.Write(Details([.. rows]));
+        if (operation.Drain is { Migrations.Count: > 0 } drain)
+        {
+            _console.WriteLine();
+            _console.WriteLine($"Migrations: {string.Join(' ', drain.Migrations.Select(TextFormat.OperationId))}");
+        }
+    }
+
+    public void WriteMaintenance(SetHostMaintenanceResponse response)
+    {
+        if (response.Host is not null)
+            WriteHosts([response.Host]);
+        if (response.Drain is null)
+            return;
+        _console.WriteLine();
+        WriteOperation(response.Drain);
+    }
+
     private static Table NewTable(params string[] columns)
     {
         var table = new Table().Border(TableBorder.Simple);
@@ -194,7 +266,7 @@ internal sealed class TableRenderer : IOutputRenderer
     private static Text Bar(double fraction) =>
         new Text(TextFormat.Bar(fraction), new Style(fraction >= 0.9 ? Color.Red : fraction >= 0.7 ? Color.Yellow : Color.Green));
 
-    private static Text Status(HostStatus status) => new Text(TextFormat.Name(status), new Style(status switch
+    private static Text Status(Host host) => new Text(TextFormat.Status(host), new Style(host.Maintenance ? Color.Grey : host.Status switch
     {
         HostStatus.Up => Color.Green,
         HostStatus.Suspect => Color.Yellow,
@@ -208,6 +280,14 @@ internal sealed class TableRenderer : IOutputRenderer
         VmState.Running => Color.Green,
         VmState.Failed => Color.Red,
         VmState.Pending or VmState.Starting or VmState.Stopping or VmState.Migrating or VmState.Deleting => Color.Yellow,
+        _ => Color.Grey,
+    }));
+
+    private static Text State(OperationState state) => new Text(TextFormat.Name(state), new Style(state switch
+    {
+        OperationState.Succeeded => Color.Green,
+        OperationState.Running => Color.Yellow,
+        OperationState.Failed => Color.Red,
         _ => Color.Grey,
     }));
 

@@ -71,6 +71,64 @@ internal static class TextFormat
 
     public static string Name(VmFailoverResult result) => EnumName(result.ToString());
 
+    public static string Name(OperationKind kind) => EnumName(kind.ToString());
+
+    public static string Name(OperationState state) => EnumName(state.ToString());
+
+    /// <summary>`PreCopy` → `pre-copy`, `SwitchOver` → `switch-over`.</summary>
+    public static string Name(MigrationPhase phase) => EnumName(phase.ToString());
+
+    /// <summary>A host's status, with `(maintenance)` when the operator holds it in maintenance while it reports another status.</summary>
+    public static string Status(Host host) =>
+        host.Maintenance && host.Status != HostStatus.Maintenance ? $"{Name(host.Status)} (maintenance)" : Name(host.Status);
+
+    /// <summary>Whole MiB, rounded down: `1024` for 1 GiB.</summary>
+    public static string Mib(long bytes) => (bytes / (1024 * 1024)).ToString(CultureInfo.InvariantCulture);
+
+    /// <summary>MiB with one decimal: `12.5` for 12.5 MiB.</summary>
+    public static string MibDecimal(double bytes) => string.Create(CultureInfo.InvariantCulture, $"{bytes / (1024 * 1024):0.0}");
+
+    /// <summary>`12.5 ms`: a downtime, to a tenth of a millisecond; `-` when unset.</summary>
+    public static string Milliseconds(Google.Protobuf.WellKnownTypes.Duration? duration) =>
+        duration is null ? "-" : string.Create(CultureInfo.InvariantCulture, $"{duration.ToTimeSpan().TotalMilliseconds:0.0} ms");
+
+    /// <summary>
+    /// How far a migration's copy is, 0..1: the share of memory sent in the first pre-copy round, then the share of
+    /// memory no longer dirty; 1 once switched over. 0 before pre-copy or without a memory size.
+    /// </summary>
+    public static double CopyFraction(Operation operation)
+    {
+        if (operation.Phase >= MigrationPhase.SwitchOver)
+            return 1;
+        if (operation.Phase != MigrationPhase.PreCopy || operation.MemoryBytes <= 0)
+            return 0;
+        var fraction = operation.Round <= 1
+            ? (double)operation.BytesSent / operation.MemoryBytes
+            : 1 - (double)operation.RemainingDirtyBytes / operation.MemoryBytes;
+        return Math.Clamp(fraction, 0, 1);
+    }
+
+    /// <summary>
+    /// One line of a migration's live figures: `pre-copy round 2  812/1024 MiB sent  dirty 12.5 MiB  950.0 MiB/s
+    /// throttle 0%`; only the phase before pre-copy has figures.
+    /// </summary>
+    public static string MigrationFigures(Operation operation)
+    {
+        if (operation.Round == 0 && operation.BytesSent == 0)
+            return Name(operation.Phase);
+        return $"{Name(operation.Phase)} round {operation.Round}  {Mib(operation.BytesSent)}/{Mib(operation.MemoryBytes)} MiB sent  "
+            + $"dirty {MibDecimal(operation.RemainingDirtyBytes)} MiB  {MibDecimal(operation.BandwidthBytesPerSecond)} MiB/s  "
+            + string.Create(CultureInfo.InvariantCulture, $"throttle {operation.ThrottlePercent}%");
+    }
+
+    /// <summary>`moved 3/10, failed 1`.</summary>
+    public static string DrainFigures(DrainProgress? drain) =>
+        drain is null ? "-" : $"moved {drain.Moved}/{drain.Total}, failed {drain.Failed}";
+
+    /// <summary>`operations/op-1` → `op-1`.</summary>
+    public static string OperationId(string name) =>
+        name.StartsWith("operations/", StringComparison.Ordinal) ? name["operations/".Length..] : name;
+
     /// <summary>`VM_STATE_RUNNING` (the key of Cluster.vms_by_state) → `running`.</summary>
     public static string StateKey(string key) =>
         (key.StartsWith("VM_STATE_", StringComparison.Ordinal) ? key["VM_STATE_".Length..] : key).ToLowerInvariant();

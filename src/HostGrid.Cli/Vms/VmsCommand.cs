@@ -3,7 +3,7 @@ using HostGrid.Api.V1;
 
 namespace HostGrid.Cli.Vms;
 
-/// <summary>`hostgrid vms create | get | list | start | stop | delete`.</summary>
+/// <summary>`hostgrid vms create | get | list | start | stop | delete | migrate`.</summary>
 internal static class VmsCommand
 {
     public static Command Create(CliContext cli) => new("vms", "Guests (virtual machines)")
@@ -14,6 +14,7 @@ internal static class VmsCommand
         Lifecycle(cli, "start", "Start a stopped VM", (g, name, options) => g.Vms.StartVmAsync(new StartVmRequest { Name = name }, options).ResponseAsync),
         Lifecycle(cli, "stop", "Stop a running VM", (g, name, options) => g.Vms.StopVmAsync(new StopVmRequest { Name = name }, options).ResponseAsync),
         Delete(cli),
+        VmMigrateCommand.Create(cli),
     };
 
     private static Argument<string> NameArgument() => new("NAME") { Description = "VM id or `vms/{id}`" };
