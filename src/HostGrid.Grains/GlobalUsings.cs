@@ -1,3 +1,4 @@
 global using HostGrid.Contracts;
 global using HostGrid.Contracts.Hosts;
 global using HostGrid.Contracts.Vms;
+global using HostGrid.Contracts.Operations;

@@ -1,5 +1,6 @@
 using System.Collections.Concurrent;
 using HostGrid.Contracts.Errors;
+using HostGrid.Contracts.Migration;
 
 namespace HostGrid.Hypervisor;
 
@@ -65,10 +66,105 @@ public sealed class EpochFencedDriver : IDisposable
 
     public Task<bool> CheckHealthAsync(CancellationToken cancellationToken) => _inner.CheckHealthAsync(cancellationToken);
 
+    /// <summary>Destination: prepares to receive the guest at the ticket's target epoch, which this host has now seen.</summary>
+    public async Task<MigrationEndpoint> PrepareIncomingAsync(MigrationTicket ticket, GuestSpec spec, CancellationToken cancellationToken)
+    {
+        await _gate.WaitAsync(cancellationToken);
+        try
+        {
+            await LearnAsync(cancellationToken);
+            Admit(ticket.VmId, ticket.TargetEpoch);
+            return await _inner.PrepareIncomingAsync(ticket, spec, cancellationToken);
+        }
+        finally
+        {
+            _gate.Release();
+        }
+    }
+
+    /// <summary>
+    /// Source: migrates the guest out if the source epoch is current. The gate is held only to admit the command, so other
+    /// commands, and other migrations from this host, run while the pages are copied.
+    /// </summary>
+    public async Task<MigrationResult> MigrateOutAsync(MigrationTicket ticket, MigrationEndpoint destination, IProgress<MigrationProgress>? progress, CancellationToken cancellationToken)
+    {
+        await AdmitAsync(ticket.VmId, ticket.SourceEpoch, cancellationToken);
+        return await _inner.MigrateOutAsync(ticket, destination, progress, cancellationToken);
+    }
+
+    /// <summary>Destination: runs the verified copy at the target epoch, unless a newer epoch was seen.</summary>
+    public async Task ActivateIncomingAsync(MigrationTicket ticket, CancellationToken cancellationToken)
+    {
+        await _gate.WaitAsync(cancellationToken);
+        try
+        {
+            await LearnAsync(cancellationToken);
+            Admit(ticket.VmId, ticket.TargetEpoch);
+            await _inner.ActivateIncomingAsync(ticket, cancellationToken);
+        }
+        finally
+        {
+            _gate.Release();
+        }
+    }
+
+    /// <summary>Destination: drops the incoming copy; a no-op once a newer epoch than the target was seen (the guest moved on).</summary>
+    public async Task AbortIncomingAsync(MigrationTicket ticket, CancellationToken cancellationToken)
+    {
+        await _gate.WaitAsync(cancellationToken);
+        try
+        {
+            await LearnAsync(cancellationToken);
+            if (NewestEpoch(ticket.VmId) is { } seen && seen > ticket.TargetEpoch)
+            {
+                return;
+            }
+
+            await _inner.AbortIncomingAsync(ticket, cancellationToken);
+        }
+        finally
+        {
+            _gate.Release();
+        }
+    }
+
+    /// <summary>
+    /// Source: runs the paused guest again at the source epoch. Refused (<see cref="StaleEpochException"/>) once a newer epoch was
+    /// seen: a guest whose move committed must never run again here.
+    /// </summary>
+    public async Task ResumeAsync(MigrationTicket ticket, CancellationToken cancellationToken)
+    {
+        await _gate.WaitAsync(cancellationToken);
+        try
+        {
+            await LearnAsync(cancellationToken);
+            Admit(ticket.VmId, ticket.SourceEpoch);
+            await _inner.ResumeAsync(ticket, cancellationToken);
+        }
+        finally
+        {
+            _gate.Release();
+        }
+    }
+
     public void Dispose()
     {
         _gate.Dispose();
         (_inner as IDisposable)?.Dispose();
+    }
+
+    private async Task AdmitAsync(VmId vmId, long epoch, CancellationToken cancellationToken)
+    {
+        await _gate.WaitAsync(cancellationToken);
+        try
+        {
+            await LearnAsync(cancellationToken);
+            Admit(vmId, epoch);
+        }
+        finally
+        {
+            _gate.Release();
+        }
     }
 
     /// <summary>Before the first command, learn the epochs of guests the hypervisor already runs (they may outlive the agent).</summary>

@@ -1,3 +1,5 @@
+using HostGrid.Contracts.Migration;
+
 namespace HostGrid.Hypervisor;
 
 /// <summary>
@@ -19,4 +21,27 @@ public interface IHypervisorDriver
 
     /// <summary>Whether the hypervisor itself works; a host whose hypervisor fails is Down even while its agent lives.</summary>
     Task<bool> CheckHealthAsync(CancellationToken cancellationToken);
+
+    // Live migration. The VM grain drives these in order: destination PrepareIncoming, source MigrateOut (pre-copy and
+    // switch-over; returns with the source paused and a verified copy at the destination), then after Commit the
+    // destination ActivateIncoming and the source Stop; on a failure before Commit, destination AbortIncoming and source Resume.
+
+    /// <summary>Destination: get ready to receive the guest's pages for <paramref name="ticket"/>; returns where to send them.</summary>
+    Task<MigrationEndpoint> PrepareIncomingAsync(MigrationTicket ticket, GuestSpec spec, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// Source: pre-copy the running guest to <paramref name="destination"/>, then pause it and send the last pages. Returns
+    /// once the destination has verified its copy; the guest stays paused here. On any failure the guest runs here again
+    /// and <see cref="Contracts.Errors.MigrationFailedException"/> says why; cancelling the token cancels the same way.
+    /// </summary>
+    Task<MigrationResult> MigrateOutAsync(MigrationTicket ticket, MigrationEndpoint destination, IProgress<MigrationProgress>? progress, CancellationToken cancellationToken);
+
+    /// <summary>Destination: run the verified incoming copy at the ticket's target epoch. Idempotent.</summary>
+    Task ActivateIncomingAsync(MigrationTicket ticket, CancellationToken cancellationToken);
+
+    /// <summary>Destination: drop an incoming copy that will not run (rollback). Idempotent.</summary>
+    Task AbortIncomingAsync(MigrationTicket ticket, CancellationToken cancellationToken);
+
+    /// <summary>Source: run again a guest paused for a switch-over that did not commit (rollback). Idempotent.</summary>
+    Task ResumeAsync(MigrationTicket ticket, CancellationToken cancellationToken);
 }

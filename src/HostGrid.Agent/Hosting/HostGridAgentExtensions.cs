@@ -2,6 +2,7 @@ using System.Net;
 using HostGrid.Agent.Events;
 using HostGrid.Core.Cluster;
 using HostGrid.Core.Configuration;
+using HostGrid.Core.Migration;
 using HostGrid.Grains;
 using HostGrid.Grains.Events;
 using HostGrid.Grains.Hosting;
@@ -66,6 +67,12 @@ public static class HostGridAgentExtensions
             silo.Configure<ClusterMembershipOptions>(MembershipTuning.Apply);
             silo.Services.Configure<ClusterMembershipOptions>(builder.Configuration.GetSection(MembershipTuning.SectionName));
             silo.AddHostGridGrains();
+            // The data plane listens where the silo does, unless configured apart.
+            if (builder.Configuration[$"{SimulatedHypervisorOptions.SectionName}:{nameof(SimulatedHypervisorOptions.MigrationListenAddress)}"] is null)
+            {
+                simulated.MigrationListenAddress = agent.AdvertisedAddress;
+            }
+
             silo.ServeHosts(hosts, (sp, host) => CreateDriver(agent.Driver, host, simulated, sp));
         });
         return builder;
@@ -74,7 +81,11 @@ public static class HostGridAgentExtensions
     private static IHypervisorDriver CreateDriver(HypervisorDriverKind kind, HostRegistration host, SimulatedHypervisorOptions simulated, IServiceProvider services) =>
         kind switch
         {
-            HypervisorDriverKind.Simulated => new SimulatedHypervisor(host.HostId, simulated, services.GetRequiredService<TimeProvider>()),
+            HypervisorDriverKind.Simulated => new SimulatedHypervisor(
+                host.HostId,
+                simulated,
+                services.GetRequiredService<TimeProvider>(),
+                services.GetRequiredService<IOptions<MigrationOptions>>().Value),
             _ => throw new ArgumentOutOfRangeException(nameof(kind), kind, "unknown hypervisor driver"),
         };
 }

@@ -9,6 +9,10 @@ public static class EventKinds
     public const string VmDeleted = "vm.deleted";
     public const string VmFailedOver = "vm.failed_over";
     public const string VmPending = "vm.pending";
+    public const string VmMigrated = "vm.migrated";
+    public const string VmMigrationFailed = "vm.migration_failed";
+    public const string HostMaintenance = "host.maintenance";
+    public const string DrainCompleted = "drain.completed";
     public const string HostDown = "host.down";
     public const string HostRejoined = "host.rejoined";
     public const string HostFenced = "host.fenced";

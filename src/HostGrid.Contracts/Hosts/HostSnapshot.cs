@@ -11,7 +11,8 @@ public sealed record HostSnapshot(
     [property: Id(5)] IReadOnlyDictionary<string, string> Labels,
     [property: Id(6)] DateTimeOffset? LastHeartbeat,
     [property: Id(7)] IReadOnlyList<Reservation> Reservations,
-    [property: Id(8)] DateTimeOffset AsOf)
+    [property: Id(8)] DateTimeOffset AsOf,
+    [property: Id(9)] bool Maintenance = false)
 {
     public ResourceAmounts Free => Capacity - Allocated;
 }

@@ -20,4 +20,34 @@ public interface IHostAgentGrain : IGrainWithStringKey
 
     [Alias("ListGuests"), ResponseTimeout(CommandTimeout)]
     Task<IReadOnlyList<GuestStatus>> ListGuestsAsync();
+
+    /// <summary>Bounds a whole pre-copy; longer than the longest <c>MigrationOptions.Timeout</c> allowed by default.</summary>
+    const string MigrationTimeout = "00:10:00";
+
+    /// <summary>Destination: get ready to receive the guest; returns where to send its pages and the silo that will run it.</summary>
+    [Alias("PrepareIncoming"), ResponseTimeout(CommandTimeout)]
+    Task<IncomingMigration> PrepareIncomingAsync(Migration.MigrationTicket ticket, GuestSpec spec);
+
+    /// <summary>
+    /// Source: pre-copy and switch over; returns with the guest paused here and a verified copy at the destination.
+    /// Reports progress to the ticket's operation. On failure the guest runs here again.
+    /// </summary>
+    [Alias("MigrateOut"), ResponseTimeout(MigrationTimeout)]
+    Task<Migration.MigrationResult> MigrateOutAsync(Migration.MigrationTicket ticket, Migration.MigrationEndpoint destination);
+
+    /// <summary>Source: cancels the running <see cref="MigrateOutAsync"/> of that operation, if any.</summary>
+    [Alias("CancelMigration"), AlwaysInterleave, ResponseTimeout(CommandTimeout)]
+    Task CancelMigrationAsync(string operationId);
+
+    /// <summary>Destination: run the verified copy at the ticket's target epoch (after the move committed).</summary>
+    [Alias("ActivateIncoming"), ResponseTimeout(CommandTimeout)]
+    Task ActivateIncomingAsync(Migration.MigrationTicket ticket);
+
+    /// <summary>Destination: drop an incoming copy (rollback). Idempotent.</summary>
+    [Alias("AbortIncoming"), ResponseTimeout(CommandTimeout)]
+    Task AbortIncomingAsync(Migration.MigrationTicket ticket);
+
+    /// <summary>Source: run again a guest paused for a switch-over that did not commit (rollback). Idempotent.</summary>
+    [Alias("ResumeGuest"), ResponseTimeout(CommandTimeout)]
+    Task ResumeGuestAsync(Migration.MigrationTicket ticket);
 }

@@ -31,6 +31,10 @@ public interface IHostGrain : IGrainWithStringKey
     [Alias("SetDown")]
     Task SetDownAsync(bool down);
 
+    /// <summary>A host in maintenance takes no new guests (placement and reservations skip it) until it leaves maintenance.</summary>
+    [Alias("SetMaintenance")]
+    Task SetMaintenanceAsync(bool maintenance);
+
     /// <summary>Returns a guest's capacity. Idempotent.</summary>
     [Alias("Release")]
     Task ReleaseAsync(VmId vmId);

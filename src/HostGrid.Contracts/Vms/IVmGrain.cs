@@ -32,6 +32,18 @@ public interface IVmGrain : IGrainWithStringKey
     [Alias("RetryPending"), OneWay]
     Task RetryPendingAsync();
 
+    /// <summary>
+    /// Moves the guest to <paramref name="target"/> (or a host the scheduler picks): capacity is reserved there first,
+    /// then a running guest live-migrates and a stopped one moves cold. Returns the operation at once; it runs on.
+    /// Throws <see cref="Errors.OperationInProgressException"/> while another operation runs on the guest.
+    /// </summary>
+    [Alias("Migrate")]
+    Task<Operations.OperationSnapshot> MigrateAsync(HostId? target);
+
+    /// <summary>Rolls the running migration back to its source unless it has committed (then <see cref="Errors.InvalidStateException"/>).</summary>
+    [Alias("CancelMigration"), AlwaysInterleave]
+    Task CancelMigrationAsync(string operationId);
+
     /// <summary>Stops the guest, releases its capacity and removes the record.</summary>
     [Alias("Delete")]
     Task DeleteAsync();

@@ -12,6 +12,10 @@ public static class LogEvents
     public const int GuestStopped = 1011;
     public const int StaleCommandRefused = 1012;
     public const int StrayGuestStopped = 1013;
+    public const int HostMaintenanceChanged = 1014;
+    public const int MigrationOutStarted = 1020;
+    public const int MigrationOutFinished = 1021;
+    public const int MigrationOutFailed = 1022;
 
     // 2000: guests
     public const int VmCreated = 2000;
@@ -31,6 +35,19 @@ public static class LogEvents
     public const int AgentIsolated = 4004;
     public const int AgentFenced = 4005;
     public const int CoordinatorActivated = 4006;
+
+    // 6000: migration and maintenance
+    public const int MigrationStarted = 6000;
+    public const int MigrationPhaseChanged = 6001;
+    public const int MigrationCompleted = 6002;
+    public const int MigrationRolledBack = 6003;
+    public const int MigrationRecovering = 6004;
+    public const int MigrationStepFailed = 6005;
+    public const int MigrationStepSkipped = 6006;
+    public const int DrainStarted = 6010;
+    public const int DrainFinished = 6011;
+    public const int DrainMigrationFailed = 6012;
+    public const int DrainStalled = 6013;
 
     // 3000: gateway
     public const int RequestFailed = 3000;

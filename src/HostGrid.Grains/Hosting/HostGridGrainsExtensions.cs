@@ -1,4 +1,5 @@
 using HostGrid.Core.Failover;
+using HostGrid.Core.Migration;
 using HostGrid.Core.Placement;
 using HostGrid.Grains.Events;
 using HostGrid.Grains.Placement;
@@ -11,7 +12,7 @@ namespace HostGrid.Grains.Hosting;
 public static class HostGridGrainsExtensions
 {
     /// <summary>
-    /// Host-affinity placement, the scheduler, failover options and a clock. Storage is the caller's choice
+    /// Host-affinity placement, the scheduler, failover and migration options and a clock. Storage is the caller's choice
     /// (PostgreSQL in the agent, memory in tests) under <see cref="HostGridStorage.ProviderName"/>.
     /// </summary>
     public static ISiloBuilder AddHostGridGrains(this ISiloBuilder silo)
@@ -24,6 +25,10 @@ public static class HostGridGrainsExtensions
             .BindConfiguration(FailoverOptions.SectionName)
             .ValidateOnStart();
         silo.Services.AddSingleton<Microsoft.Extensions.Options.IValidateOptions<FailoverOptions>, FailoverOptionsValidator>();
+        silo.Services.AddOptions<MigrationOptions>()
+            .BindConfiguration(MigrationOptions.SectionName)
+            .ValidateOnStart();
+        silo.Services.AddSingleton<Microsoft.Extensions.Options.IValidateOptions<MigrationOptions>, MigrationOptionsValidator>();
         return silo;
     }
 }

@@ -13,4 +13,13 @@ public sealed partial class HostAgentGrain
 
     [LoggerMessage(EventId = LogEvents.StaleCommandRefused, Level = LogLevel.Warning, Message = "Host {HostId} refused a command for {VmId} at stale epoch {Epoch} (current {CurrentEpoch})")]
     private partial void LogStaleCommand(HostId hostId, VmId vmId, long epoch, long currentEpoch);
+
+    [LoggerMessage(EventId = LogEvents.MigrationOutStarted, Level = LogLevel.Information, Message = "Host {HostId} migrating {VmId} out ({OperationId}) to {Address}:{Port}")]
+    private partial void LogMigrationOutStarted(HostId hostId, VmId vmId, string operationId, string address, int port);
+
+    [LoggerMessage(EventId = LogEvents.MigrationOutFinished, Level = LogLevel.Information, Message = "Host {HostId} switched {VmId} over after {Rounds} rounds, {Bytes} bytes, switch-over {SwitchOverMs} ms")]
+    private partial void LogMigrationOutFinished(HostId hostId, VmId vmId, int rounds, long bytes, double switchOverMs);
+
+    [LoggerMessage(EventId = LogEvents.MigrationOutFailed, Level = LogLevel.Warning, Message = "Host {HostId} could not migrate {VmId} out ({OperationId}): {Reason}")]
+    private partial void LogMigrationOutFailed(HostId hostId, VmId vmId, string operationId, string reason);
 }

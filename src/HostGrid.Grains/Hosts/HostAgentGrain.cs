@@ -1,21 +1,32 @@
 using HostGrid.Contracts.Errors;
+using HostGrid.Contracts.Migration;
 using HostGrid.Grains.Placement;
 using HostGrid.Hypervisor;
 using Microsoft.Extensions.Logging;
+using Orleans.Concurrency;
 
 namespace HostGrid.Grains.Hosts;
 
-/// <summary>The command channel to the hypervisor of one host, living on the agent that serves it.</summary>
-[HostAffinityPlacement]
+/// <summary>
+/// The command channel to the hypervisor of one host, living on the agent that serves it. Reentrant: a migration's
+/// pre-copy runs for seconds while other guests start and stop; the epoch-fenced driver orders hypervisor commands.
+/// </summary>
+[HostAffinityPlacement, Reentrant]
 public sealed partial class HostAgentGrain : Grain, IHostAgentGrain
 {
+    /// <summary>How often a running migration's newest progress goes to its operation record.</summary>
+    private static readonly TimeSpan ProgressPeriod = TimeSpan.FromMilliseconds(250);
+
     private readonly LocalHypervisors _hypervisors;
+    private readonly ILocalSiloDetails _silo;
     private readonly ILogger<HostAgentGrain> _logger;
+    private readonly Dictionary<string, CancellationTokenSource> _outgoing = [];
     private EpochFencedDriver _driver = null!;
 
-    public HostAgentGrain(LocalHypervisors hypervisors, ILogger<HostAgentGrain> logger)
+    public HostAgentGrain(LocalHypervisors hypervisors, ILocalSiloDetails silo, ILogger<HostAgentGrain> logger)
     {
         _hypervisors = hypervisors;
+        _silo = silo;
         _logger = logger;
     }
 
@@ -32,26 +43,98 @@ public sealed partial class HostAgentGrain : Grain, IHostAgentGrain
         return Task.CompletedTask;
     }
 
-    public async Task StartGuestAsync(VmId vmId, GuestSpec spec, long epoch)
-    {
-        try
+    public Task StartGuestAsync(VmId vmId, GuestSpec spec, long epoch) =>
+        FencedAsync(vmId, epoch, async () =>
         {
             await _driver.StartAsync(vmId, spec, epoch, CancellationToken.None);
             LogGuestStarted(HostId, vmId, epoch);
-        }
-        catch (StaleEpochException e)
-        {
-            LogStaleCommand(HostId, vmId, e.Epoch, e.Current);
-            throw;
-        }
-    }
+        });
 
-    public async Task StopGuestAsync(VmId vmId, long epoch)
-    {
-        try
+    public Task StopGuestAsync(VmId vmId, long epoch) =>
+        FencedAsync(vmId, epoch, async () =>
         {
             await _driver.StopAsync(vmId, epoch, CancellationToken.None);
             LogGuestStopped(HostId, vmId, epoch);
+        });
+
+    public Task<IReadOnlyList<GuestStatus>> ListGuestsAsync() => _driver.ListAsync(CancellationToken.None);
+
+    public async Task<IncomingMigration> PrepareIncomingAsync(MigrationTicket ticket, GuestSpec spec)
+    {
+        MigrationEndpoint? endpoint = null;
+        await FencedAsync(ticket.VmId, ticket.TargetEpoch, async () => endpoint = await _driver.PrepareIncomingAsync(ticket, spec, CancellationToken.None));
+        return new IncomingMigration(endpoint!, _silo.SiloAddress);
+    }
+
+    public async Task<MigrationResult> MigrateOutAsync(MigrationTicket ticket, MigrationEndpoint destination)
+    {
+        using var cancel = new CancellationTokenSource();
+        _outgoing[ticket.OperationId] = cancel;
+        var progress = new LatestProgress();
+        var operation = GrainFactory.GetGrain<IOperationGrain>(ticket.OperationId);
+        LogMigrationOutStarted(HostId, ticket.VmId, ticket.OperationId, destination.Address, destination.Port);
+        try
+        {
+            var run = _driver.MigrateOutAsync(ticket, destination, progress, cancel.Token);
+            // Bounded by the driver's own MigrationOptions.Timeout: the loop ends when the run does.
+            while (!run.IsCompleted)
+            {
+                await Task.WhenAny(run, Task.Delay(ProgressPeriod));
+                if (progress.Take() is { } latest)
+                {
+                    await operation.ReportProgressAsync(latest);
+                }
+            }
+
+            var result = await run;
+            LogMigrationOutFinished(HostId, ticket.VmId, result.Rounds, result.BytesSent, result.SwitchOverDuration.TotalMilliseconds);
+            return result;
+        }
+        catch (StaleEpochException e)
+        {
+            LogStaleCommand(HostId, ticket.VmId, e.Epoch, e.Current);
+            throw;
+        }
+        catch (Exception e)
+        {
+            LogMigrationOutFailed(HostId, ticket.VmId, ticket.OperationId, e.Message);
+            throw;
+        }
+        finally
+        {
+            _outgoing.Remove(ticket.OperationId);
+        }
+    }
+
+    public Task CancelMigrationAsync(string operationId)
+    {
+        if (_outgoing.TryGetValue(operationId, out var cancel))
+        {
+            cancel.Cancel();
+        }
+
+        return Task.CompletedTask;
+    }
+
+    public Task ActivateIncomingAsync(MigrationTicket ticket) =>
+        FencedAsync(ticket.VmId, ticket.TargetEpoch, async () =>
+        {
+            await _driver.ActivateIncomingAsync(ticket, CancellationToken.None);
+            LogGuestStarted(HostId, ticket.VmId, ticket.TargetEpoch);
+        });
+
+    public Task AbortIncomingAsync(MigrationTicket ticket) =>
+        FencedAsync(ticket.VmId, ticket.TargetEpoch, () => _driver.AbortIncomingAsync(ticket, CancellationToken.None));
+
+    public Task ResumeGuestAsync(MigrationTicket ticket) =>
+        FencedAsync(ticket.VmId, ticket.SourceEpoch, () => _driver.ResumeAsync(ticket, CancellationToken.None));
+
+    /// <summary>Runs a driver command, logging a refusal for a stale epoch before passing it on.</summary>
+    private async Task FencedAsync(VmId vmId, long epoch, Func<Task> command)
+    {
+        try
+        {
+            await command();
         }
         catch (StaleEpochException e)
         {
@@ -59,6 +142,4 @@ public sealed partial class HostAgentGrain : Grain, IHostAgentGrain
             throw;
         }
     }
-
-    public Task<IReadOnlyList<GuestStatus>> ListGuestsAsync() => _driver.ListAsync(CancellationToken.None);
 }

@@ -10,4 +10,7 @@ public sealed partial class HostGrain
 
     [LoggerMessage(EventId = LogEvents.HostStatusChanged, Level = LogLevel.Information, Message = "Host {HostId} status {From} -> {To}")]
     private partial void LogStatusChanged(HostId hostId, HostStatus from, HostStatus to);
+
+    [LoggerMessage(EventId = LogEvents.HostMaintenanceChanged, Level = LogLevel.Information, Message = "Host {HostId} maintenance {Maintenance}")]
+    private partial void LogMaintenance(HostId hostId, bool maintenance);
 }

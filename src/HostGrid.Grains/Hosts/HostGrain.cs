@@ -108,6 +108,17 @@ public sealed partial class HostGrain : Grain, IHostGrain
         }
     }
 
+    public async Task SetMaintenanceAsync(bool maintenance)
+    {
+        EnsureRegistered();
+        if (_state.State.Maintenance != maintenance)
+        {
+            _state.State.Maintenance = maintenance;
+            await _state.WriteStateAsync();
+            LogMaintenance(HostId, maintenance);
+        }
+    }
+
     public async Task ReleaseAsync(VmId vmId)
     {
         if (_state.State.Reservations.Remove(vmId))
@@ -122,6 +133,10 @@ public sealed partial class HostGrain : Grain, IHostGrain
         var status = _state.State.Down || !_hypervisorHealthy
             ? HostStatus.Down
             : HostHealth.Evaluate(_lastHeartbeat, now, _failover);
+        if (status == HostStatus.Up && _state.State.Maintenance)
+        {
+            status = HostStatus.Maintenance; // alive, but placement skips it
+        }
         if (status != _lastReportedStatus)
         {
             LogStatusChanged(HostId, _lastReportedStatus, status);
@@ -138,7 +153,8 @@ public sealed partial class HostGrain : Grain, IHostGrain
             state.Labels,
             _lastHeartbeat,
             state.Reservations.Values.OrderBy(r => r.VmId.Value, StringComparer.Ordinal).ToList(),
-            now);
+            now,
+            state.Maintenance);
     }
 
     private void EnsureRegistered()

@@ -15,5 +15,8 @@ public sealed class HostState
     /// <summary>Declared dead by the failover coordinator; takes no guests until it rejoins.</summary>
     [Id(4)] public bool Down { get; set; }
 
+    /// <summary>Set by an operator: takes no new guests while draining or serviced.</summary>
+    [Id(5)] public bool Maintenance { get; set; }
+
     public ResourceAmounts Allocated => Reservations.Values.Aggregate(ResourceAmounts.Zero, (sum, r) => sum + r.Resources);
 }

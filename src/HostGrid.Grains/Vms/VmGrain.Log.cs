@@ -28,4 +28,25 @@ public sealed partial class VmGrain
 
     [LoggerMessage(EventId = LogEvents.VmFailoverPending, Level = LogLevel.Warning, Message = "Vm {VmId} from dead host {DeadHost} is pending: {Reason}")]
     private partial void LogFailoverPending(VmId vmId, HostId deadHost, string reason);
+
+    [LoggerMessage(EventId = LogEvents.MigrationStarted, Level = LogLevel.Information, Message = "Vm {VmId} migration {OperationId} from {Source} to {Target} (live {Live})")]
+    private partial void LogMigrationStarted(VmId vmId, string operationId, HostId source, HostId target, bool live);
+
+    [LoggerMessage(EventId = LogEvents.MigrationPhaseChanged, Level = LogLevel.Information, Message = "Vm {VmId} migration {OperationId} phase {Phase}")]
+    private partial void LogMigrationPhase(VmId vmId, string operationId, Contracts.Migration.MigrationPhase phase);
+
+    [LoggerMessage(EventId = LogEvents.MigrationCompleted, Level = LogLevel.Information, Message = "Vm {VmId} migration {OperationId} completed on {Target}, downtime {DowntimeMs} ms")]
+    private partial void LogMigrationCompleted(VmId vmId, string operationId, HostId target, double downtimeMs);
+
+    [LoggerMessage(EventId = LogEvents.MigrationRolledBack, Level = LogLevel.Warning, Message = "Vm {VmId} migration {OperationId} rolled back: {Reason}")]
+    private partial void LogMigrationRolledBack(VmId vmId, string operationId, string reason);
+
+    [LoggerMessage(EventId = LogEvents.MigrationRecovering, Level = LogLevel.Warning, Message = "Vm {VmId} recovering migration {OperationId} interrupted in phase {Phase}")]
+    private partial void LogMigrationRecovering(VmId vmId, string operationId, Contracts.Migration.MigrationPhase phase);
+
+    [LoggerMessage(EventId = LogEvents.MigrationStepFailed, Level = LogLevel.Error, Message = "Vm {VmId} migration {OperationId} could not go on from phase {Phase}: {Reason}; retried on reactivation")]
+    private partial void LogMigrationStepFailed(VmId vmId, string operationId, Contracts.Migration.MigrationPhase phase, string reason);
+
+    [LoggerMessage(EventId = LogEvents.MigrationStepSkipped, Level = LogLevel.Warning, Message = "Vm {VmId} migration: best-effort step skipped: {Reason}")]
+    private partial void LogMigrationStepSkipped(VmId vmId, string reason);
 }

@@ -86,6 +86,7 @@ public sealed partial class VmGrain : Grain, IVmGrain
     public async Task<VmSnapshot> StartAsync()
     {
         EnsureExists();
+        EnsureNoOperation();
         if (Record.State is VmState.Running)
         {
             return Snapshot();
@@ -121,6 +122,7 @@ public sealed partial class VmGrain : Grain, IVmGrain
     public async Task<VmSnapshot> StopAsync()
     {
         EnsureExists();
+        EnsureNoOperation();
         if (Record.State is VmState.Stopped or VmState.Pending || Record.Host is not { } host)
         {
             Record.DesiredState = VmState.Stopped;
@@ -149,6 +151,7 @@ public sealed partial class VmGrain : Grain, IVmGrain
 
     public async Task<VmFailoverOutcome> FailOverAsync(HostId deadHost)
     {
+        await AbandonMigrationAsync(deadHost);
         if (!Record.Exists || Record.Host != deadHost)
         {
             return new VmFailoverOutcome(VmId, VmFailoverResult.NotOnHost, Record.Host, Record.Epoch, "no longer on the dead host");
@@ -202,6 +205,7 @@ public sealed partial class VmGrain : Grain, IVmGrain
     public async Task DeleteAsync()
     {
         EnsureExists();
+        EnsureNoOperation();
         var epoch = Record.Epoch;
         if (Record.Host is { } host)
         {

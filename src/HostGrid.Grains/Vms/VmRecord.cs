@@ -22,4 +22,7 @@ public sealed class VmRecord
     [Id(7)] public DateTimeOffset CreatedAt { get; set; }
 
     [Id(8)] public DateTimeOffset UpdatedAt { get; set; }
+
+    /// <summary>The migration in progress, if any: at most one operation runs on a guest at a time.</summary>
+    [Id(9)] public MigrationRecord? Migration { get; set; }
 }

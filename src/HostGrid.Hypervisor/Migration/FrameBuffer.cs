@@ -1,0 +1,54 @@
+using System.Buffers;
+using System.Buffers.Binary;
+
+namespace HostGrid.Hypervisor.Migration;
+
+/// <summary>
+/// One outgoing frame: an <see cref="IBufferWriter{T}"/> that MessagePack writes into after a 4-byte length prefix, filled in
+/// by <see cref="Seal"/>. Page contents are generated straight into it, so a page costs no copy before the socket.
+/// </summary>
+internal sealed class FrameBuffer : IBufferWriter<byte>
+{
+    private const int Prefix = 4;
+    private byte[] _buffer;
+    private int _written = Prefix;
+
+    public FrameBuffer(int capacity) => _buffer = new byte[Math.Max(capacity, 256) + Prefix];
+
+    /// <summary>The sealed frame, prefix included.</summary>
+    public ReadOnlyMemory<byte> Frame => _buffer.AsMemory(0, _written);
+
+    /// <summary>Pages the frame carries (for progress and fault injection).</summary>
+    public int Pages { get; set; }
+
+    public void Reset()
+    {
+        _written = Prefix;
+        Pages = 0;
+    }
+
+    public void Seal() => BinaryPrimitives.WriteInt32BigEndian(_buffer, _written - Prefix);
+
+    public void Advance(int count) => _written += count;
+
+    public Memory<byte> GetMemory(int sizeHint = 0)
+    {
+        Ensure(sizeHint);
+        return _buffer.AsMemory(_written);
+    }
+
+    public Span<byte> GetSpan(int sizeHint = 0)
+    {
+        Ensure(sizeHint);
+        return _buffer.AsSpan(_written);
+    }
+
+    private void Ensure(int sizeHint)
+    {
+        var needed = _written + Math.Max(sizeHint, 1);
+        if (needed > _buffer.Length)
+        {
+            Array.Resize(ref _buffer, Math.Max(needed, _buffer.Length * 2));
+        }
+    }
+}
