@@ -151,6 +151,7 @@ public static class ApiMapper
 
         AddAll(message.Labels, host.Labels);
         message.VmIds.AddRange(host.Reservations.Select(r => r.VmId.Value));
+        message.Maintenance = host.Maintenance;
         return message;
     }
 

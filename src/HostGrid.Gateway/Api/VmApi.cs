@@ -31,6 +31,13 @@ public sealed class VmApi : Proto.VmService.VmServiceBase
         return new Proto.DeleteVmResponse();
     }
 
+    public override async Task<Proto.Operation> MigrateVm(Proto.MigrateVmRequest request, ServerCallContext context)
+    {
+        var id = ApiMapper.ParseVmName(request.Name);
+        var target = ApiMapper.ParseOptionalHostName(request.TargetHostId, "target_host_id");
+        return ApiMapper.ToProto(await _cluster.Vm(id).MigrateAsync(target));
+    }
+
     public override async Task<Proto.ListVmsResponse> ListVms(Proto.ListVmsRequest request, ServerCallContext context)
     {
         var host = string.IsNullOrEmpty(request.HostId) ? (HostId?)null : ApiMapper.ParseHostName(request.HostId, "host_id");

@@ -31,7 +31,7 @@ public sealed class MaintenanceApiTests
             new Proto.SetHostMaintenanceRequest { Name = "hosts/hv-1", Action = Proto.MaintenanceAction.Enter }, api.SetHostMaintenance);
 
         Assert.Equal(["enter"], maintenance.Calls);
-        Assert.Equal("hv-1", response.Host.HostId);
+        Assert.Equal(("hv-1", true), (response.Host.HostId, response.Host.Maintenance));
         Assert.Equal(("operations/drain-1", Proto.OperationKind.Drain, "hv-1"), (response.Drain.Name, response.Drain.Kind, response.Drain.SourceHostId));
         Assert.Equal(["operations/op-7"], response.Drain.Drain.Migrations);
     }
@@ -45,6 +45,7 @@ public sealed class MaintenanceApiTests
             new Proto.SetHostMaintenanceRequest { Name = "hv-1", Action = Proto.MaintenanceAction.Exit }, api.SetHostMaintenance);
 
         Assert.Equal(["exit"], maintenance.Calls);
+        Assert.False(response.Host.Maintenance);
         Assert.Null(response.Drain);
     }
 

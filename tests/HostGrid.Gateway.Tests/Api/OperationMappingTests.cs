@@ -107,4 +107,14 @@ public sealed class OperationMappingTests
     [InlineData((Proto.MaintenanceAction)7)]
     public void Entering_UnspecifiedOrUnknown_InvalidSpecNamingAction(Proto.MaintenanceAction action) =>
         Assert.Equal("action", Assert.Throws<InvalidSpecException>(() => ApiMapper.Entering(action)).Field);
+
+    [Theory]
+    [InlineData(true)]
+    [InlineData(false)]
+    public void ToProtoHost_Maintenance_Copied(bool maintenance)
+    {
+        var host = MaintenanceApiTests.Host("hv-1") with { Maintenance = maintenance };
+
+        Assert.Equal(maintenance, ApiMapper.ToProto(host).Maintenance);
+    }
 }

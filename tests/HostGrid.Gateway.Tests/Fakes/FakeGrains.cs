@@ -100,12 +100,14 @@ internal sealed class FakeMaintenanceGrain(FakeHostGrain host, OperationSnapshot
     public Task<OperationSnapshot> EnterAsync()
     {
         Calls.Add("enter");
+        host.Snapshot = host.Snapshot! with { Maintenance = true };
         return Task.FromResult(drain);
     }
 
     public Task ExitAsync()
     {
         Calls.Add("exit");
+        host.Snapshot = host.Snapshot! with { Maintenance = false };
         return Task.CompletedTask;
     }
 
