@@ -1,3 +1,4 @@
+using System.IO.Hashing;
 using System.Runtime.InteropServices;
 
 namespace HostGrid.Hypervisor.Simulated;
@@ -33,17 +34,11 @@ internal static class PageContent
     public static bool Matches(ReadOnlySpan<byte> page, ulong seed, int index, long version) =>
         page.Length == PageSize && MemoryMarshal.Cast<byte, ulong>(page).IndexOfAnyExcept(Pattern(seed, index, version)) < 0;
 
-    /// <summary>A 64-bit checksum of a version table (order-sensitive), compared by both ends at switch-over.</summary>
-    public static ulong Checksum(ReadOnlySpan<long> versions)
-    {
-        var hash = 0x27D4EB2F165667C5UL ^ (ulong)versions.Length;
-        for (var i = 0; i < versions.Length; i++)
-        {
-            hash = (hash ^ Mix((ulong)versions[i] + (ulong)i * 0x9E3779B97F4A7C15UL)) * 0x100000001B3UL;
-        }
-
-        return Mix(hash);
-    }
+    /// <summary>
+    /// A 64-bit checksum of a version table (XXH3 over its bytes: order-sensitive, and fast enough for a million pages inside
+    /// the switch-over), compared by both ends at switch-over.
+    /// </summary>
+    public static ulong Checksum(ReadOnlySpan<long> versions) => XxHash3.HashToUInt64(MemoryMarshal.AsBytes(versions));
 
     // splitmix64's finaliser: cheap and well mixed.
     private static ulong Mix(ulong z)
