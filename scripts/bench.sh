@@ -11,13 +11,15 @@
 # here it only gets a private PostgreSQL (scripts/pg.sh, port 55435; override with HOSTGRID_BENCH_FAILOVER_PG_PORT)
 # under a temp HOSTGRID_HOME, passes it as HOSTGRID_TEST_PG, and always stops it, kills any agent or gateway process
 # the tool left behind, and removes the temp dir.
+#   scripts/bench.sh migration --sizes 256,1024 --rates 0,100
+# `migration` needs no cluster: the tool migrates between two simulated hypervisors in its own process over loopback.
 # Exit code: the benchmark tool's (0 measured, 1 not measured, 2 bad usage).
 set -euo pipefail
 
 root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd -P)
 cd "$root"
 
-known=(placement failover)
+known=(placement failover migration)
 usage() {
   echo "usage: scripts/bench.sh NAME [options for the benchmark]" >&2
   echo "known benchmarks: ${known[*]}" >&2
@@ -98,6 +100,13 @@ run_failover() {
   exit "$status"
 }
 if [[ $name == failover ]]; then run_failover "$@"; fi
+
+# migration: in-process simulated hypervisors over loopback; nothing to start.
+if [[ $name == migration ]]; then
+  echo "== benchmark migration"
+  mkdir -p bench/results
+  exec dotnet "$tool" migration --out "$out" "$@"
+fi
 
 work=$(mktemp -d /tmp/hostgrid-bench.XXXXXX)
 chmod 755 "$work"   # PostgreSQL runs as its own OS user and must reach its data dir here

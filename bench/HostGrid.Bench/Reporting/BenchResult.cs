@@ -16,6 +16,7 @@ internal sealed class BenchResult
     private readonly List<Figure> _figures = [];
     private readonly JsonObject _settings = [];
     private readonly List<string> _notes = [];
+    private readonly List<(string Key, JsonArray Rows)> _tables = [];
 
     public BenchResult(string name) => Name = name;
 
@@ -36,6 +37,9 @@ internal sealed class BenchResult
 
     public void Setting(string key, JsonNode? value) => _settings[key] = value;
 
+    /// <summary>Rows of figures (one JSON object each, same keys), written under <paramref name="key"/> and printed as a table.</summary>
+    public void Table(string key, JsonArray rows) => _tables.Add((key, rows));
+
     public void Note(string text) => _notes.Add(text);
 
     public double? Get(string key) => _figures.FirstOrDefault(f => f.Key == key)?.Value;
@@ -48,6 +52,11 @@ internal sealed class BenchResult
             json[f.Key] = f.Value is not { } v ? null
                 : f.Decimals == 0 ? JsonValue.Create((long)v)
                 : JsonValue.Create(v);
+        }
+
+        foreach (var (key, rows) in _tables)
+        {
+            json[key] = rows.DeepClone();
         }
 
         json["settings"] = _settings.DeepClone();
@@ -78,6 +87,11 @@ internal sealed class BenchResult
             output.WriteLine($"  {f.Key.PadRight(width)}  {value,12} {f.Unit}".TrimEnd());
         }
 
+        foreach (var (key, rows) in _tables)
+        {
+            WriteRows(output, key, rows);
+        }
+
         output.WriteLine("settings: " + string.Join(", ", _settings.Select(s => $"{s.Key}={s.Value?.ToJsonString() ?? "null"}")));
         if (Machine is { } m)
         {
@@ -87,6 +101,19 @@ internal sealed class BenchResult
         foreach (var note in _notes)
         {
             output.WriteLine("note: " + note);
+        }
+    }
+
+    private static void WriteRows(TextWriter output, string key, JsonArray rows)
+    {
+        var columns = rows.OfType<JsonObject>().SelectMany(r => r.Select(p => p.Key)).Distinct().ToList();
+        var cells = rows.OfType<JsonObject>().Select(r => columns.Select(c => r[c]?.ToJsonString() ?? "null").ToList()).ToList();
+        var widths = columns.Select((c, i) => Math.Max(c.Length, cells.Count == 0 ? 0 : cells.Max(r => r[i].Length))).ToList();
+        output.WriteLine($"  {key}:");
+        output.WriteLine("    " + string.Join("  ", columns.Select((c, i) => c.PadLeft(widths[i]))));
+        foreach (var row in cells)
+        {
+            output.WriteLine("    " + string.Join("  ", row.Select((v, i) => v.PadLeft(widths[i]))));
         }
     }
 
