@@ -30,6 +30,9 @@ public sealed class OneCopyChecker
         _faults[index] = _faults[index] with { Continued = at };
     }
 
+    /// <summary>Every start and stop the ledgers hold, in time order.</summary>
+    public IReadOnlyList<LedgerEntry> Entries() => ReadLedger().OrderBy(e => e.At).ToList();
+
     /// <summary>Every interval in which a copy of a guest ran, as of <paramref name="now"/>.</summary>
     public IReadOnlyList<CopyInterval> Intervals(DateTimeOffset now)
     {
@@ -149,7 +152,11 @@ public sealed class OneCopyChecker
 
     private sealed record Fault(string Host, DateTimeOffset From, DateTimeOffset? Continued);
 
-    private sealed record LedgerEntry(DateTimeOffset At, bool Start, string Host, string Vm, long Epoch);
+    /// <summary>One line of a guest ledger: a copy started or stopped.</summary>
+    public sealed record LedgerEntry(DateTimeOffset At, bool Start, string Host, string Vm, long Epoch)
+    {
+        public override string ToString() => $"{At:HH:mm:ss.fff} {(Start ? "start" : "stop")} {Host} {Vm} e{Epoch}";
+    }
 }
 
 /// <summary>One copy of a guest running on a host at an epoch, from <see cref="From"/> to <see cref="To"/>.</summary>

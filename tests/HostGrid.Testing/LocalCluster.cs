@@ -33,6 +33,12 @@ public sealed class LocalCluster : IAsyncDisposable
 
     public IReadOnlyList<AgentSpec> Agents { get; }
 
+    /// <summary>
+    /// When set, the cgroup v2 directory each host's agent starts in (null: none), so a test can cut one agent's
+    /// network traffic by cgroup without stopping it.
+    /// </summary>
+    public Func<string, string?>? AgentCgroup { get; init; }
+
     public string ClusterId { get; }
 
     public string WorkDirectory { get; }
@@ -78,12 +84,15 @@ public sealed class LocalCluster : IAsyncDisposable
         environment["HostGrid__Agent__SiloPort"] = silo.ToString(System.Globalization.CultureInfo.InvariantCulture);
         environment["HostGrid__Agent__GatewayPort"] = gateway.ToString(System.Globalization.CultureInfo.InvariantCulture);
         environment["HostGrid__Simulated__LedgerDirectory"] = LedgerDirectory;
-        _agents[hostId] = ManagedProcess.Start(Repo.Dll("HostGrid.Agent", "hostgrid-agent"), environment, Path.Combine(WorkDirectory, $"agent-{hostId}.log"));
+        _agents[hostId] = ManagedProcess.Start(Repo.Dll("HostGrid.Agent", "hostgrid-agent"), environment, Path.Combine(WorkDirectory, $"agent-{hostId}.log"), AgentCgroup?.Invoke(hostId));
     }
 
     public ManagedProcess Agent(string hostId) => _agents[hostId];
 
     public int SiloPort(string hostId) => _ports[hostId].Silo;
+
+    /// <summary>The port of the host's agent where Orleans clients (the gateway) connect.</summary>
+    public int ClientGatewayPort(string hostId) => _ports[hostId].Gateway;
 
     /// <summary>Where the simulated hypervisors write their guest ledgers.</summary>
     public string LedgerDirectory => Path.Combine(WorkDirectory, "ledger");

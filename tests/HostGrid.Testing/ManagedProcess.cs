@@ -21,14 +21,25 @@ public sealed class ManagedProcess : IDisposable
 
     public bool HasExited => _process.HasExited;
 
-    public static ManagedProcess Start(string dll, IReadOnlyDictionary<string, string> environment, string logPath)
+    /// <param name="cgroup">
+    /// When set, a cgroup v2 directory the process enters before it starts (so every socket it opens belongs to that
+    /// cgroup and a firewall rule can match its traffic): a shell writes its own pid to cgroup.procs, then execs dotnet.
+    /// </param>
+    public static ManagedProcess Start(string dll, IReadOnlyDictionary<string, string> environment, string logPath, string? cgroup = null)
     {
-        var info = new ProcessStartInfo("dotnet")
+        var info = new ProcessStartInfo(cgroup is null ? "dotnet" : "/bin/sh")
         {
             RedirectStandardOutput = true,
             RedirectStandardError = true,
             UseShellExecute = false,
         };
+        if (cgroup is not null)
+        {
+            info.ArgumentList.Add("-c");
+            info.ArgumentList.Add("echo $$ > \"$0/cgroup.procs\" && exec dotnet \"$1\"");
+            info.ArgumentList.Add(cgroup);
+        }
+
         info.ArgumentList.Add(dll);
         foreach (var (key, value) in environment)
         {
