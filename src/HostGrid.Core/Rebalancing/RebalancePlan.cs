@@ -1,0 +1,27 @@
+namespace HostGrid.Core.Rebalancing;
+
+/// <summary>
+/// Moves to run in order (each assumes the ones before it are done), the imbalance before the first and after the last,
+/// and, when the plan stops short of the target, why.
+/// </summary>
+/// <param name="ImbalanceBefore">Cluster imbalance of the snapshot.</param>
+/// <param name="ImbalanceAfter">Cluster imbalance once every move is done.</param>
+/// <param name="TargetImbalance">The target in force.</param>
+/// <param name="Moves">The moves, in order.</param>
+/// <param name="WhyNoMoves">
+/// Why the plan stopped above the target (no move improves enough, move limit reached, ...); null when it reaches the
+/// target, including when the cluster was already balanced and there are no moves.
+/// </param>
+public sealed record RebalancePlan(
+    double ImbalanceBefore,
+    double ImbalanceAfter,
+    double TargetImbalance,
+    IReadOnlyList<RebalanceMove> Moves,
+    string? WhyNoMoves)
+{
+    /// <summary>Memory all the moves copy, in MiB.</summary>
+    public long MemoryMibMoved => Moves.Sum(m => m.MemoryMib);
+
+    /// <summary>Whether the cluster ends at or under the target.</summary>
+    public bool ReachesTarget => ImbalanceAfter <= TargetImbalance;
+}
