@@ -77,6 +77,30 @@ public sealed class MigrationTests : IClassFixture<SimulatedClusterFixture>, IAs
     }
 
     [Fact]
+    public async Task Migrate_GrainActivationMovesToTheDestinationsSilo()
+    {
+        await CreateAsync("mig-follow", "hv-1");
+
+        // Two moves to two different silos: wherever the grain was first placed, at least one is a real move.
+        foreach (var target in new[] { "hv-3", "hv-2" })
+        {
+            var done = await FinishedAsync((await Vm("mig-follow").MigrateAsync(new HostId(target))).OperationId);
+            Assert.Equal(OperationState.Succeeded, done.State);
+            var destination = _cluster.Cluster.Silos.Single(s => ((Hypervisor.LocalHypervisors)s.ServiceProvider.GetService(typeof(Hypervisor.LocalHypervisors))!).TryGet(new HostId(target), out _)).SiloAddress;
+            var management = _cluster.Client.GetGrain<IManagementGrain>(0);
+            await WaitForAsync(
+                async () =>
+                {
+                    await Vm("mig-follow").GetAsync(); // a call re-activates the grain if it has moved
+                    var activations = await management.GetDetailedGrainStatistics();
+                    return activations.Where(a => a.GrainId.ToString() == "vm/mig-follow").Select(a => a.SiloAddress).ToList();
+                },
+                silos => silos.Count == 1 && silos[0].Equals(destination),
+                $"the guest's grain to live on {target}'s silo");
+        }
+    }
+
+    [Fact]
     public async Task Migrate_NoTargetGiven_SchedulerPicksAnotherHost()
     {
         await CreateAsync("mig-any", "hv-1");
