@@ -13,13 +13,15 @@
 # the tool left behind, and removes the temp dir.
 #   scripts/bench.sh migration --sizes 256,1024 --rates 0,100
 # `migration` needs no cluster: the tool migrates between two simulated hypervisors in its own process over loopback.
+#   scripts/bench.sh rebalance --hosts 10,100,1000
+# `rebalance` needs no cluster either: the tool plans on generated clusters in its own process.
 # Exit code: the benchmark tool's (0 measured, 1 not measured, 2 bad usage).
 set -euo pipefail
 
 root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd -P)
 cd "$root"
 
-known=(placement failover migration)
+known=(placement failover migration rebalance)
 usage() {
   echo "usage: scripts/bench.sh NAME [options for the benchmark]" >&2
   echo "known benchmarks: ${known[*]}" >&2
@@ -106,6 +108,13 @@ if [[ $name == migration ]]; then
   echo "== benchmark migration"
   mkdir -p bench/results
   exec dotnet "$tool" migration --out "$out" "$@"
+fi
+
+# rebalance: the pure planner on generated clusters; nothing to start.
+if [[ $name == rebalance ]]; then
+  echo "== benchmark rebalance"
+  mkdir -p bench/results
+  exec dotnet "$tool" rebalance --out "$out" "$@"
 fi
 
 work=$(mktemp -d /tmp/hostgrid-bench.XXXXXX)
