@@ -41,10 +41,10 @@ public sealed class PartitionChaosTests : IClassFixture<PartitionClusterFixture>
     }
 
     /// <summary>
-    /// The coordinator's silo is cut, not dead. Skipped: the partition test found that failover does not keep this case
-    /// to one copy (see <see cref="CoordinatorCutDoublesGuests"/>).
+    /// The coordinator's silo is cut, not dead: its old activation still acknowledges its own agent until its lease in
+    /// storage runs out, and the coordinator reactivated elsewhere counts that agent's fence from no earlier than the lease.
     /// </summary>
-    [PartitionFact(Skip = CoordinatorCutDoublesGuests)]
+    [PartitionFact]
     public async Task Partition_CoordinatorsAgentCutOff_GuestsRunOnceElsewhereAndNotAgainAfterHeal()
     {
         var victim = await _fixture.CoordinatorHostAsync();
@@ -61,14 +61,6 @@ public sealed class PartitionChaosTests : IClassFixture<PartitionClusterFixture>
 
         await PartitionAndHealAsync(victim, survivorsMayFence: false);
     }
-
-    /// <summary>Known failover bug found by this test (doubles in 1 coordinator run of 8 here); remove the skip when it is fixed.</summary>
-    private const string CoordinatorCutDoublesGuests =
-        "known failover bug: when the coordinator's agent is cut off, its own (cut) coordinator activation keeps acknowledging "
-        + "its heartbeats for 1-2 s after the cut, while the coordinator reactivated elsewhere takes its own activation time "
-        + "as that host's last heartbeat; the fence deadline can then precede the cut agent's fence (by 0.43 s here) and "
-        + "two copies of a guest ran at once (part-07, part-11: 12-130 ms). After the heal, the cut silo, not yet aware it "
-        + "is dead, also activated a second coordinator that declared healthy hosts Down";
 
     /// <summary>Known failover bug found by this test (in 4 coordinator runs of 7 here); remove the skip when it is fixed.</summary>
     private const string CoordinatorCutFencesHealthyHosts =

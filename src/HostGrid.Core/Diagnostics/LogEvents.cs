@@ -35,6 +35,7 @@ public static class LogEvents
     public const int AgentIsolated = 4004;
     public const int AgentFenced = 4005;
     public const int CoordinatorActivated = 4006;
+    public const int CoordinatorLeaseNotRenewed = 4007;
 
     // 6000: migration and maintenance
     public const int MigrationStarted = 6000;

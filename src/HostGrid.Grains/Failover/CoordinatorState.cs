@@ -10,6 +10,13 @@ public sealed class CoordinatorState
     [Id(1)] public List<string> FailoverIds { get; set; } = [];
 
     [Id(2)] public long FailoverCount { get; set; }
+
+    /// <summary>
+    /// The latest time an activation of the coordinator may acknowledge a heartbeat. Renewed in storage before it is
+    /// used, so a coordinator cut off from storage (or from the cluster) stops acknowledging by then, and its
+    /// successor knows that no agent was acknowledged later.
+    /// </summary>
+    [Id(3)] public DateTimeOffset AckHorizon { get; set; }
 }
 
 [GenerateSerializer, Alias("hostgrid.CoordinatedHost")]

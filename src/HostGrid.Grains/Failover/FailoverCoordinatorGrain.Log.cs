@@ -14,4 +14,7 @@ public sealed partial class FailoverCoordinatorGrain
 
     [LoggerMessage(EventId = LogEvents.HostRejoined, Level = LogLevel.Information, Message = "Host {HostId} fenced itself and rejoined")]
     private partial void LogRejoined(HostId hostId);
+
+    [LoggerMessage(EventId = LogEvents.CoordinatorLeaseNotRenewed, Level = LogLevel.Warning, Message = "Failover coordinator could not renew its acknowledgement lease; acknowledgements end at {Horizon}: {Reason}")]
+    private partial void LogAckLeaseNotRenewed(DateTimeOffset horizon, string reason);
 }

@@ -1,16 +1,21 @@
 using HostGrid.Contracts.Cluster;
+using HostGrid.Contracts.Errors;
 using HostGrid.Contracts.Events;
 using HostGrid.Contracts.Failover;
 using HostGrid.Grains.Events;
 using HostGrid.Core.Failover;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
+using Orleans.Storage;
 
 namespace HostGrid.Grains.Failover;
 
 /// <summary>
 /// Failure detector and failover coordinator. Heartbeat times live in memory; after a move to another silo every
-/// host counts as just heard from, which only delays detection and so never fences early. Declarations of Down
+/// host counts as just heard from, which only delays detection. Acknowledgements are bounded by a lease in storage
+/// (<see cref="CoordinatorState.AckHorizon"/>): an activation acknowledges only until the horizon it has persisted,
+/// and its successor counts every fence from no earlier than that horizon — so an old activation that is cut off but
+/// still acknowledges its own silo's agent can never make a restart come before that agent fences. Declarations of Down
 /// and the hosts' agent silos are persisted. A reminder brings it back if no agent calls it.
 /// Every call it makes to another grain is bounded by <see cref="CallBound"/>: agents' isolation timers run while
 /// it waits, so it must never hang on a grain whose silo is hung.
@@ -24,6 +29,10 @@ public sealed partial class FailoverCoordinatorGrain : Grain, IFailoverCoordinat
     private static readonly TimeSpan KeepAlivePeriod = TimeSpan.FromMinutes(1);
     private static readonly TimeSpan CallBound = TimeSpan.FromSeconds(1);
 
+    /// <summary>How far ahead each renewal of the acknowledgement lease reaches; it is renewed when less than <see cref="AckLeaseRenewBelow"/> is left.</summary>
+    private static readonly TimeSpan AckLease = TimeSpan.FromSeconds(1.5);
+    private static readonly TimeSpan AckLeaseRenewBelow = TimeSpan.FromSeconds(1);
+
     private readonly IPersistentState<CoordinatorState> _state;
     private readonly IClusterMembershipService _membership;
     private readonly FailoverOptions _options;
@@ -33,6 +42,8 @@ public sealed partial class FailoverCoordinatorGrain : Grain, IFailoverCoordinat
     private readonly Dictionary<HostId, (DateTimeOffset LastAck, bool HypervisorHealthy)> _liveness = [];
     private DateTimeOffset _nextRunRetry;
     private DateTimeOffset _nextPendingRetry;
+    private DateTimeOffset _ackHorizon;
+    private DateTimeOffset _previousHorizon;
 
     public FailoverCoordinatorGrain(
         [PersistentState("coordinator", HostGridStorage.ProviderName)] IPersistentState<CoordinatorState> state,
@@ -63,6 +74,8 @@ public sealed partial class FailoverCoordinatorGrain : Grain, IFailoverCoordinat
 
         _nextRunRetry = now;
         _nextPendingRetry = now + PendingRetryPeriod;
+        _previousHorizon = _state.State.AckHorizon;
+        await RenewAckLeaseAsync(now);
         this.RegisterGrainTimer(TickAsync, new GrainTimerCreationOptions(TickPeriod, TickPeriod) { Interleave = false });
         await this.RegisterOrUpdateReminder("keep-alive", KeepAlivePeriod, KeepAlivePeriod, cancellationToken);
         LogActivated(_liveness.Count);
@@ -103,6 +116,12 @@ public sealed partial class FailoverCoordinatorGrain : Grain, IFailoverCoordinat
         }
 
         _liveness[hostId] = (now, heartbeat.HypervisorHealthy);
+        if (!host.Down && now >= _ackHorizon)
+        {
+            // Not an acknowledgement: the lease that bounds them could not be renewed in storage.
+            throw new InvalidStateException($"the failover coordinator cannot acknowledge heartbeats: its lease in storage ran out at {_ackHorizon:O}");
+        }
+
         return new HeartbeatAck(Fenced: host.Down);
     }
 
@@ -146,6 +165,16 @@ public sealed partial class FailoverCoordinatorGrain : Grain, IFailoverCoordinat
     private async Task TickAsync(CancellationToken cancellationToken)
     {
         var now = _time.GetUtcNow();
+        if (_ackHorizon - now < AckLeaseRenewBelow)
+        {
+            await RenewAckLeaseAsync(now);
+        }
+
+        if (now >= _ackHorizon)
+        {
+            return; // cut off from storage (or superseded): this activation's view is not to be acted on
+        }
+
         var membership = _membership.CurrentSnapshot;
         foreach (var (hostId, host) in Hosts.Where(h => !h.Value.Down).ToList())
         {
@@ -177,8 +206,32 @@ public sealed partial class FailoverCoordinatorGrain : Grain, IFailoverCoordinat
         }
     }
 
+    /// <summary>Extends the acknowledgement lease in storage first; only a persisted horizon is used. A failed write leaves acknowledgements to end at the old one.</summary>
+    private async Task RenewAckLeaseAsync(DateTimeOffset now)
+    {
+        var horizon = now + AckLease;
+        _state.State.AckHorizon = horizon;
+        try
+        {
+            await _state.WriteStateAsync();
+            _ackHorizon = horizon;
+        }
+        catch (Exception e)
+        {
+            _state.State.AckHorizon = _ackHorizon;
+            LogAckLeaseNotRenewed(_ackHorizon, e.Message);
+            if (e is InconsistentStateException)
+            {
+                // Another activation wrote since: this one is stale and must step aside.
+                DeactivateOnIdle();
+            }
+        }
+    }
+
     private async Task DeclareDownAsync(HostId hostId, CoordinatedHost host, FailureCause cause, DateTimeOffset lastAck, DateTimeOffset now)
     {
+        // An earlier activation may have acknowledged this host until its own horizon, unknown to this one.
+        lastAck = lastAck > _previousHorizon ? lastAck : _previousHorizon;
         var id = $"{hostId}-{++_state.State.FailoverCount}";
         host.Down = true;
         host.FailoverId = id;
