@@ -26,4 +26,20 @@ public static class Eventually
 
         throw new TimeoutException($"timed out after {timeout.TotalSeconds} s waiting for {what}", last);
     }
+
+    /// <summary>Reads until <paramref name="done"/> holds; returns the last read.</summary>
+    public static async Task<T> Async<T>(Func<Task<T>> read, Func<T, bool> done, TimeSpan timeout, string what)
+    {
+        T value = default!;
+        try
+        {
+            await Async(async () => done(value = await read()), timeout, what);
+        }
+        catch (TimeoutException e)
+        {
+            throw new TimeoutException($"{e.Message}; last: {value}", e);
+        }
+
+        return value;
+    }
 }

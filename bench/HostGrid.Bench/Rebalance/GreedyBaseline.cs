@@ -1,3 +1,4 @@
+using HostGrid.Contracts.Rebalancing;
 using HostGrid.Contracts;
 using HostGrid.Core.Rebalancing;
 

@@ -1,3 +1,4 @@
+using HostGrid.Contracts.Rebalancing;
 using System.Diagnostics;
 using System.Globalization;
 using System.Text.Json.Nodes;

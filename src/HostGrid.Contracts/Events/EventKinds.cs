@@ -13,6 +13,7 @@ public static class EventKinds
     public const string VmMigrationFailed = "vm.migration_failed";
     public const string HostMaintenance = "host.maintenance";
     public const string DrainCompleted = "drain.completed";
+    public const string RebalanceCompleted = "rebalance.completed";
     public const string HostDown = "host.down";
     public const string HostRejoined = "host.rejoined";
     public const string HostFenced = "host.fenced";

@@ -23,6 +23,10 @@ public interface IHostGrain : IGrainWithStringKey
     [Alias("GetSnapshot"), AlwaysInterleave]
     Task<HostSnapshot> GetSnapshotAsync();
 
+    /// <summary>The guests as the host's last heartbeat reported them, with their CPU demand and memory use (the rebalancer's load model).</summary>
+    [Alias("GetGuestLoads"), AlwaysInterleave]
+    Task<IReadOnlyList<GuestStatus>> GetGuestLoadsAsync();
+
     /// <summary>Holds capacity for a guest if it still fits and no guest of the same anti-affinity group is here. Idempotent per guest.</summary>
     [Alias("TryReserve")]
     Task<ReservationResult> TryReserveAsync(Reservation reservation);

@@ -9,4 +9,7 @@ public enum OperationKind
 
     /// <summary>A host entering maintenance: every guest migrates off it.</summary>
     Drain = 1,
+
+    /// <summary>A rebalance pass: the planned migrations, a bounded number at a time.</summary>
+    Rebalance = 2,
 }

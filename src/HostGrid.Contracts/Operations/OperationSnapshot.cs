@@ -5,7 +5,7 @@ namespace HostGrid.Contracts.Operations;
 /// <summary>
 /// A read of one long-running operation. A migration fills <see cref="VmId"/>, the hosts, <see cref="Phase"/>,
 /// <see cref="Progress"/> and, once switched over, <see cref="Downtime"/>; a drain fills <see cref="SourceHost"/>
-/// (the host drained) and <see cref="Drain"/>.
+/// (the host drained) and <see cref="Drain"/>; a rebalance fills <see cref="Rebalance"/>.
 /// </summary>
 [GenerateSerializer, Immutable, Alias("hostgrid.OperationSnapshot")]
 public sealed record OperationSnapshot(
@@ -23,7 +23,8 @@ public sealed record OperationSnapshot(
     [property: Id(11)] DateTimeOffset UpdatedAt,
     [property: Id(12)] DateTimeOffset? CompletedAt,
     [property: Id(13)] DrainProgress? Drain,
-    [property: Id(14)] bool CancelRequested)
+    [property: Id(14)] bool CancelRequested,
+    [property: Id(15)] Rebalancing.RebalanceProgress? Rebalance = null)
 {
     public bool IsFinished => State != OperationState.Running;
 }

@@ -50,6 +50,14 @@ public static class LogEvents
     public const int DrainMigrationFailed = 6012;
     public const int DrainStalled = 6013;
 
+    // 7000: rebalancing
+    public const int RebalancerModeChanged = 7000;
+    public const int RebalanceTriggered = 7001;
+    public const int RebalancePassStarted = 7002;
+    public const int RebalanceReplanned = 7003;
+    public const int RebalancePassFinished = 7004;
+    public const int RebalancePassStalled = 7005;
+
     // 3000: gateway
     public const int RequestFailed = 3000;
 

@@ -1,3 +1,4 @@
+using HostGrid.Contracts.Rebalancing;
 namespace HostGrid.Core.Rebalancing;
 
 /// <summary>What automatic mode should do after a sample.</summary>

@@ -1,3 +1,4 @@
+using HostGrid.Contracts.Rebalancing;
 using System.Globalization;
 
 namespace HostGrid.Core.Rebalancing;

@@ -1,3 +1,4 @@
+using HostGrid.Contracts.Rebalancing;
 namespace HostGrid.Core.Rebalancing;
 
 /// <summary>
@@ -99,4 +100,12 @@ public sealed class RebalancerOptions
     public double EffectiveMinImprovement => MinImprovement ?? LevelMinImprovements[Level - 1];
 
     private int Level => Math.Clamp(Aggressiveness, MinAggressiveness, MaxAggressiveness);
+
+    /// <summary>A copy with another <see cref="Mode"/> (an operator's override of the configured one).</summary>
+    public RebalancerOptions WithMode(RebalanceMode mode)
+    {
+        var copy = (RebalancerOptions)MemberwiseClone();
+        copy.Mode = mode;
+        return copy;
+    }
 }

@@ -1,5 +1,6 @@
 using HostGrid.Core.Failover;
 using HostGrid.Core.Migration;
+using HostGrid.Core.Rebalancing;
 using HostGrid.Core.Placement;
 using HostGrid.Grains.Events;
 using HostGrid.Grains.Placement;
@@ -12,7 +13,7 @@ namespace HostGrid.Grains.Hosting;
 public static class HostGridGrainsExtensions
 {
     /// <summary>
-    /// Host-affinity placement, the scheduler, failover and migration options and a clock. Storage is the caller's choice
+    /// Host-affinity placement, the scheduler, failover, migration and rebalancer options and a clock. Storage is the caller's choice
     /// (PostgreSQL in the agent, memory in tests) under <see cref="HostGridStorage.ProviderName"/>.
     /// </summary>
     public static ISiloBuilder AddHostGridGrains(this ISiloBuilder silo)
@@ -29,6 +30,10 @@ public static class HostGridGrainsExtensions
             .BindConfiguration(MigrationOptions.SectionName)
             .ValidateOnStart();
         silo.Services.AddSingleton<Microsoft.Extensions.Options.IValidateOptions<MigrationOptions>, MigrationOptionsValidator>();
+        silo.Services.AddOptions<RebalancerOptions>()
+            .BindConfiguration(RebalancerOptions.SectionName)
+            .ValidateOnStart();
+        silo.Services.AddSingleton<Microsoft.Extensions.Options.IValidateOptions<RebalancerOptions>, RebalancerOptionsValidator>();
         return silo;
     }
 }

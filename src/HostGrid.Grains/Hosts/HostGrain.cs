@@ -19,6 +19,7 @@ public sealed partial class HostGrain : Grain, IHostGrain
     private readonly ILogger<HostGrain> _logger;
     private DateTimeOffset? _lastHeartbeat;
     private HostLoad _load = HostLoad.Idle;
+    private IReadOnlyList<GuestStatus> _guests = [];
     private bool _hypervisorHealthy = true;
     private HostStatus _lastReportedStatus = HostStatus.Joining;
 
@@ -51,6 +52,8 @@ public sealed partial class HostGrain : Grain, IHostGrain
         }
 
         await GrainFactory.GetGrain<IInventoryGrain>(IInventoryGrain.Key).AddHostAsync(HostId);
+        // Wakes the rebalancer on a fresh cluster; from then on its reminder keeps it alive.
+        GrainFactory.GetGrain<Contracts.Rebalancing.IRebalancerGrain>(Contracts.Rebalancing.IRebalancerGrain.Key).GetStatusAsync().Ignore();
         LogRegistered(HostId, registration.Capacity.Vcpus, registration.Capacity.MemoryMib, registration.Capacity.DiskGib);
     }
 
@@ -58,6 +61,7 @@ public sealed partial class HostGrain : Grain, IHostGrain
     {
         _lastHeartbeat = _time.GetUtcNow();
         _load = heartbeat.Load;
+        _guests = heartbeat.Guests;
         _hypervisorHealthy = heartbeat.HypervisorHealthy;
         // A guest is reserved before it starts and released only after it stops or its host was fenced,
         // so a running guest without a reservation is a stray copy.
@@ -66,6 +70,8 @@ public sealed partial class HostGrain : Grain, IHostGrain
             .ToList();
         return Task.FromResult(strays);
     }
+
+    public Task<IReadOnlyList<GuestStatus>> GetGuestLoadsAsync() => Task.FromResult(_guests);
 
     public Task<HostSnapshot> GetSnapshotAsync()
     {

@@ -48,14 +48,13 @@ public sealed class OperationGrain : Grain, IOperationGrain
             throw new InvalidStateException($"operation {OperationId} has already finished ({snapshot.State})");
         }
 
-        if (snapshot.Kind == OperationKind.Migrate)
+        var cancel = snapshot.Kind switch
         {
-            await GrainFactory.GetGrain<IVmGrain>(snapshot.VmId!.Value.Value).CancelMigrationAsync(OperationId);
-        }
-        else
-        {
-            await GrainFactory.GetGrain<IMaintenanceGrain>(snapshot.SourceHost!.Value.Value).CancelDrainAsync(OperationId);
-        }
+            OperationKind.Migrate => GrainFactory.GetGrain<IVmGrain>(snapshot.VmId!.Value.Value).CancelMigrationAsync(OperationId),
+            OperationKind.Drain => GrainFactory.GetGrain<IMaintenanceGrain>(snapshot.SourceHost!.Value.Value).CancelDrainAsync(OperationId),
+            _ => GrainFactory.GetGrain<Contracts.Rebalancing.IRebalancerGrain>(Contracts.Rebalancing.IRebalancerGrain.Key).CancelAsync(OperationId),
+        };
+        await cancel;
 
         return Current();
     }

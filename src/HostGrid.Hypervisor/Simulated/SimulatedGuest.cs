@@ -1,7 +1,7 @@
 namespace HostGrid.Hypervisor.Simulated;
 
 /// <summary>
-/// A simulated guest with a steady synthetic load that drifts slowly. Its memory (page versions) exists only once something
+/// A simulated guest whose load follows its <see cref="WorkloadProfile"/>. Its memory (page versions) exists only once something
 /// looks at it (a migration), so thousands of idle simulated guests cost nothing. Paused while a switch-over is under way.
 /// </summary>
 internal sealed class SimulatedGuest
@@ -14,8 +14,11 @@ internal sealed class SimulatedGuest
         Spec = spec;
         Epoch = epoch;
         StartedAt = startedAt;
-        _phase = PageContent.Seed(vmId) % 1000 / 1000.0 * 2 * Math.PI;
+        _phase = PageContent.Seed(vmId) % 1000 / 1000.0;
+        Profile = WorkloadProfiles.Of(spec.Labels);
     }
+
+    public WorkloadProfile Profile { get; }
 
     public VmId VmId { get; }
 
@@ -36,13 +39,11 @@ internal sealed class SimulatedGuest
     /// <summary>The migration that paused it with a verified copy at the destination; cleared when it runs again.</summary>
     public CompletedMigration? Completed { get; set; }
 
-    /// <summary>vCPUs busy: 30% of the guest's vCPUs, ±10% over a ten-minute cycle.</summary>
-    public double CpuDemand(DateTimeOffset now)
-    {
-        var t = (now - StartedAt).TotalSeconds;
-        return Spec.Resources.Vcpus * (0.3 + 0.1 * Math.Sin(_phase + t * 2 * Math.PI / 600));
-    }
+    /// <summary>vCPUs busy now, by the guest's profile.</summary>
+    public double CpuDemand(DateTimeOffset now) =>
+        Spec.Resources.Vcpus * WorkloadProfiles.CpuFraction(Profile, now - StartedAt, _phase);
 
-    /// <summary>Guests touch 60% of their memory.</summary>
-    public long MemoryUsedMib => Spec.Resources.MemoryMib * 6 / 10;
+    /// <summary>Memory in use now, by the guest's profile.</summary>
+    public long MemoryUsedMib(DateTimeOffset now) =>
+        (long)(Spec.Resources.MemoryMib * WorkloadProfiles.MemoryFraction(Profile, now - StartedAt, _phase));
 }

@@ -95,7 +95,7 @@ public sealed class SimulatedHypervisor : IHypervisorDriver, IDisposable
         var now = _time.GetUtcNow();
         IReadOnlyList<GuestStatus> list = _guests.Values
             .OrderBy(g => g.VmId.Value, StringComparer.Ordinal)
-            .Select(g => new GuestStatus(g.VmId, g.Epoch, Running: !g.Paused, g.Paused ? 0 : g.CpuDemand(now), g.MemoryUsedMib))
+            .Select(g => new GuestStatus(g.VmId, g.Epoch, Running: !g.Paused, g.Paused ? 0 : g.CpuDemand(now), g.MemoryUsedMib(now)))
             .ToList();
         return Task.FromResult(list);
     }

@@ -1,3 +1,4 @@
+using HostGrid.Contracts.Rebalancing;
 using HostGrid.Core.Rebalancing;
 using static HostGrid.Core.Tests.Rebalancing.RebalanceFixtures;
 

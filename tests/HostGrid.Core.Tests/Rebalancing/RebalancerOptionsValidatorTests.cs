@@ -1,3 +1,4 @@
+using HostGrid.Contracts.Rebalancing;
 using HostGrid.Core.Rebalancing;
 
 namespace HostGrid.Core.Tests.Rebalancing;

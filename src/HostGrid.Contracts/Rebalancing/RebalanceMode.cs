@@ -1,6 +1,7 @@
-namespace HostGrid.Core.Rebalancing;
+namespace HostGrid.Contracts.Rebalancing;
 
 /// <summary>What the rebalancer does on its own (an operator can always ask for a plan or apply one).</summary>
+[GenerateSerializer, Alias("hostgrid.RebalanceMode")]
 public enum RebalanceMode
 {
     /// <summary>Never plans on its own.</summary>

@@ -1,4 +1,4 @@
-namespace HostGrid.Core.Rebalancing;
+namespace HostGrid.Contracts.Rebalancing;
 
 /// <summary>
 /// Moves to run in order (each assumes the ones before it are done), the imbalance before the first and after the last,
@@ -12,12 +12,13 @@ namespace HostGrid.Core.Rebalancing;
 /// Why the plan stopped above the target (no move improves enough, move limit reached, ...); null when it reaches the
 /// target, including when the cluster was already balanced and there are no moves.
 /// </param>
+[GenerateSerializer, Immutable, Alias("hostgrid.RebalancePlan")]
 public sealed record RebalancePlan(
-    double ImbalanceBefore,
-    double ImbalanceAfter,
-    double TargetImbalance,
-    IReadOnlyList<RebalanceMove> Moves,
-    string? WhyNoMoves)
+    [property: Id(0)] double ImbalanceBefore,
+    [property: Id(1)] double ImbalanceAfter,
+    [property: Id(2)] double TargetImbalance,
+    [property: Id(3)] IReadOnlyList<RebalanceMove> Moves,
+    [property: Id(4)] string? WhyNoMoves)
 {
     /// <summary>Memory all the moves copy, in MiB.</summary>
     public long MemoryMibMoved => Moves.Sum(m => m.MemoryMib);

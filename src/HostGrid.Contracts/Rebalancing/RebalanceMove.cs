@@ -1,4 +1,4 @@
-namespace HostGrid.Core.Rebalancing;
+namespace HostGrid.Contracts.Rebalancing;
 
 /// <summary>One migration of a plan, explained.</summary>
 /// <param name="VmId">The guest to move.</param>
@@ -8,11 +8,12 @@ namespace HostGrid.Core.Rebalancing;
 /// <param name="ImbalanceBefore">Cluster imbalance before this move (after the plan's earlier moves).</param>
 /// <param name="ImbalanceAfter">Cluster imbalance after it.</param>
 /// <param name="MemoryMib">Memory the migration copies (the guest's reservation).</param>
+[GenerateSerializer, Immutable, Alias("hostgrid.RebalanceMove")]
 public sealed record RebalanceMove(
-    VmId VmId,
-    HostId From,
-    HostId To,
-    string Why,
-    double ImbalanceBefore,
-    double ImbalanceAfter,
-    long MemoryMib);
+    [property: Id(0)] VmId VmId,
+    [property: Id(1)] HostId From,
+    [property: Id(2)] HostId To,
+    [property: Id(3)] string Why,
+    [property: Id(4)] double ImbalanceBefore,
+    [property: Id(5)] double ImbalanceAfter,
+    [property: Id(6)] long MemoryMib);
