@@ -5,15 +5,17 @@ namespace HostGrid.Hypervisor.Migration;
 
 /// <summary>
 /// One outgoing frame: an <see cref="IBufferWriter{T}"/> that MessagePack writes into after a 4-byte length prefix, filled in
-/// by <see cref="Seal"/>. Page contents are generated straight into it, so a page costs no copy before the socket.
+/// by <see cref="Seal"/>. Page contents are generated straight into it, so a page costs no copy before the socket. Its array
+/// is rented from the shared pool (frames are about 1 MiB: a new one per migration would be a large-object allocation each
+/// time, and the collections they cause land in switch-overs), and returned by <see cref="Dispose"/>.
 /// </summary>
-internal sealed class FrameBuffer : IBufferWriter<byte>
+internal sealed class FrameBuffer : IBufferWriter<byte>, IDisposable
 {
     private const int Prefix = 4;
     private byte[] _buffer;
     private int _written = Prefix;
 
-    public FrameBuffer(int capacity) => _buffer = new byte[Math.Max(capacity, 256) + Prefix];
+    public FrameBuffer(int capacity) => _buffer = ArrayPool<byte>.Shared.Rent(Math.Max(capacity, 256) + Prefix);
 
     /// <summary>The sealed frame, prefix included.</summary>
     public ReadOnlyMemory<byte> Frame => _buffer.AsMemory(0, _written);
@@ -43,12 +45,25 @@ internal sealed class FrameBuffer : IBufferWriter<byte>
         return _buffer.AsSpan(_written);
     }
 
+    /// <summary>Returns the array to the pool; only once nothing reads the frame any more.</summary>
+    public void Dispose()
+    {
+        var buffer = Interlocked.Exchange(ref _buffer, []);
+        if (buffer.Length > 0)
+        {
+            ArrayPool<byte>.Shared.Return(buffer);
+        }
+    }
+
     private void Ensure(int sizeHint)
     {
         var needed = _written + Math.Max(sizeHint, 1);
         if (needed > _buffer.Length)
         {
-            Array.Resize(ref _buffer, Math.Max(needed, _buffer.Length * 2));
+            var larger = ArrayPool<byte>.Shared.Rent(Math.Max(needed, _buffer.Length * 2));
+            _buffer.AsSpan(0, _written).CopyTo(larger);
+            ArrayPool<byte>.Shared.Return(_buffer);
+            _buffer = larger;
         }
     }
 }

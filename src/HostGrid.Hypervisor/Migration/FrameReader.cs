@@ -1,11 +1,12 @@
+using System.Buffers;
 using System.Buffers.Binary;
 using System.Net.Sockets;
 using HostGrid.Contracts.Errors;
 
 namespace HostGrid.Hypervisor.Migration;
 
-/// <summary>Reads length-prefixed frames from a socket into one reused buffer.</summary>
-internal sealed class FrameReader
+/// <summary>Reads length-prefixed frames from a socket into one reused buffer, rented from the shared pool until <see cref="Dispose"/>.</summary>
+internal sealed class FrameReader : IDisposable
 {
     /// <summary>Largest frame accepted: a version table of a 16 GiB guest fits; garbage on the port does not allocate gigabytes.</summary>
     public const int MaxFrameBytes = 64 * 1024 * 1024;
@@ -17,7 +18,7 @@ internal sealed class FrameReader
     public FrameReader(Socket socket, int initialCapacity)
     {
         _socket = socket;
-        _buffer = new byte[initialCapacity];
+        _buffer = ArrayPool<byte>.Shared.Rent(initialCapacity);
     }
 
     public long BytesRead { get; private set; }
@@ -38,12 +39,24 @@ internal sealed class FrameReader
 
         if (length > _buffer.Length)
         {
-            _buffer = new byte[Math.Max(length, _buffer.Length * 2)];
+            var larger = ArrayPool<byte>.Shared.Rent(Math.Max(length, _buffer.Length * 2));
+            ArrayPool<byte>.Shared.Return(_buffer);
+            _buffer = larger;
         }
 
         var body = _buffer.AsMemory(0, length);
         await FillAsync(body, allowEnd: false, cancellationToken);
         return body;
+    }
+
+    /// <summary>Returns the buffer to the pool; only once no read is under way and no frame read is in use.</summary>
+    public void Dispose()
+    {
+        var buffer = Interlocked.Exchange(ref _buffer, []);
+        if (buffer.Length > 0)
+        {
+            ArrayPool<byte>.Shared.Return(buffer);
+        }
     }
 
     private async ValueTask<bool> FillAsync(Memory<byte> target, bool allowEnd, CancellationToken cancellationToken)

@@ -7,7 +7,8 @@ namespace HostGrid.Hypervisor.Migration;
 /// <summary>Writes and reads the migration frames (see <see cref="FrameKind"/>) with MessagePack's low-level writer and reader.</summary>
 internal static class PageFrames
 {
-    public const int Protocol = 1;
+    /// <summary>2: sync frames, and the final frame carries the additive digest instead of a hash of the whole table.</summary>
+    public const int Protocol = 2;
 
     /// <summary>Bytes a frame of <paramref name="pages"/> pages needs at most.</summary>
     public static int Capacity(int pages) => 64 + (pages * (5 + 9 + PageContent.PageSize));
@@ -87,13 +88,13 @@ internal static class PageFrames
         buffer.Seal();
     }
 
-    public static void WriteFinal(FrameBuffer buffer, int pageCount, ulong checksum)
+    public static void WriteFinal(FrameBuffer buffer, int pageCount, ulong digest)
     {
         var writer = new MessagePackWriter(buffer);
         writer.WriteArrayHeader(3);
         writer.Write((int)FrameKind.Final);
         writer.Write(pageCount);
-        writer.Write(checksum);
+        writer.Write(digest);
         writer.Flush();
         buffer.Seal();
     }

@@ -13,17 +13,23 @@ namespace HostGrid.Hypervisor.Migration;
 /// <summary>
 /// The destination end of one migration: listens on an ephemeral port, accepts exactly one connection presenting the token and
 /// the ticket's operation, checks every page's content against its version as it arrives, and at the final frame that every
-/// page arrived at the source's final version (checksum of the version tables). It stops listening once the source is
-/// connected, when aborted, or when <c>timeout</c> passes without a verified copy.
+/// page arrived at the source's final version (no page missing, and the digests of the version tables equal: both O(1), kept
+/// up to date page by page). The pages land in the guest memory the copy will run in, handed over at activation. It stops
+/// listening once the source is connected, when aborted, or when <c>timeout</c> (and a short grace, so the source times out
+/// first) passes without a verified copy.
 /// </summary>
 internal sealed class PageReceiver : IAsyncDisposable
 {
     private const string WantVersions = "\0want versions";
     private static readonly TimeSpan HelloTimeout = TimeSpan.FromSeconds(10);
 
+    // The source's timeout decides (it names the phase and round); the destination's only catches a source that vanished, so it
+    // waits a little longer rather than racing it and turning the source's reason into "connection closed".
+    private static readonly TimeSpan SourceTimeoutGrace = TimeSpan.FromSeconds(5);
+
     private readonly MigrationTicket _ticket;
     private readonly Socket _listener;
-    private readonly long[] _received;
+    private readonly GuestMemory _memory;
     private readonly ulong _seed;
     private readonly CancellationTokenSource _stop;
     private readonly TimeProvider _time;
@@ -39,11 +45,10 @@ internal sealed class PageReceiver : IAsyncDisposable
         Spec = spec;
         _listener = listener;
         _time = time;
-        _received = new long[checked((int)(spec.Resources.MemoryMib * PageContent.PagesPerMib))];
-        Array.Fill(_received, -1);
+        _memory = GuestMemory.Incoming(ticket.VmId, spec.Resources.MemoryMib);
         _seed = PageContent.Seed(ticket.VmId);
         _token = Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(16));
-        _stop = new CancellationTokenSource(timeout, time);
+        _stop = new CancellationTokenSource(timeout + SourceTimeoutGrace, time);
         var local = (IPEndPoint)listener.LocalEndPoint!;
         Endpoint = new MigrationEndpoint(local.Address.ToString(), local.Port, _token);
     }
@@ -83,9 +88,9 @@ internal sealed class PageReceiver : IAsyncDisposable
         return receiver;
     }
 
-    /// <summary>The received versions, once verified.</summary>
-    public long[] Versions() => State == IncomingState.Verified
-        ? (long[])_received.Clone()
+    /// <summary>The verified copy, to run as the guest's memory (nothing writes it here once verified, so it is handed over as it is).</summary>
+    public GuestMemory Memory => State == IncomingState.Verified
+        ? _memory
         : throw new InvalidOperationException($"incoming copy is {State}");
 
     public async ValueTask DisposeAsync()
@@ -142,7 +147,8 @@ internal sealed class PageReceiver : IAsyncDisposable
             string? refusal;
             try
             {
-                var frame = await new FrameReader(candidate, 256).ReadAsync(hello.Token);
+                using var reader = new FrameReader(candidate, 256);
+                var frame = await reader.ReadAsync(hello.Token);
                 refusal = frame is null ? "closed before hello" : CheckHello(frame.Value);
             }
             catch (Exception e) when (e is MigrationFailedException or MessagePackSerializationException or SocketException or OperationCanceledException)
@@ -187,13 +193,13 @@ internal sealed class PageReceiver : IAsyncDisposable
             : !CryptographicOperations.FixedTimeEquals(Encoding.UTF8.GetBytes(token ?? ""), Encoding.UTF8.GetBytes(_token)) ? "wrong token"
             : operation != _ticket.OperationId ? $"operation {operation} is not {_ticket.OperationId}"
             : vm != _ticket.VmId.Value ? $"vm {vm} is not {_ticket.VmId}"
-            : pages != _received.Length ? $"source has {pages} pages, destination expects {_received.Length}"
+            : pages != _memory.PageCount ? $"source has {pages} pages, destination expects {_memory.PageCount}"
             : null;
     }
 
     private async Task ReceiveAsync(Socket connection)
     {
-        var reader = new FrameReader(connection, PageFrames.Capacity(SimulatedHypervisorOptions.DefaultMigrationFramePages));
+        using var reader = new FrameReader(connection, PageFrames.Capacity(SimulatedHypervisorOptions.DefaultMigrationFramePages));
         var indexes = new int[4096];
         var versions = new long[4096];
         while (true)
@@ -204,12 +210,18 @@ internal sealed class PageReceiver : IAsyncDisposable
             string? problem;
             try
             {
-                problem = Handle(frame, indexes, versions, out var done);
-                if (problem is null && done)
+                problem = Handle(frame, indexes, versions, out var reply);
+                if (problem is null && reply == FrameKind.Ack)
                 {
                     Volatile.Write(ref _state, (int)IncomingState.Verified);
                     await SendAsync(connection, b => PageFrames.WriteSignal(b, FrameKind.Ack));
                     return;
+                }
+
+                if (problem is null && reply == FrameKind.SyncAck)
+                {
+                    await SendAsync(connection, b => PageFrames.WriteSignal(b, FrameKind.SyncAck));
+                    continue;
                 }
             }
             catch (MessagePackSerializationException e)
@@ -232,10 +244,10 @@ internal sealed class PageReceiver : IAsyncDisposable
         }
     }
 
-    /// <summary>Applies one frame; returns a problem (the migration fails with it) or null.</summary>
-    private string? Handle(ReadOnlyMemory<byte> frame, int[] indexes, long[] versions, out bool done)
+    /// <summary>Applies one frame; returns a problem (the migration fails with it) or null, and the answer it needs, if any.</summary>
+    private string? Handle(ReadOnlyMemory<byte> frame, int[] indexes, long[] versions, out FrameKind? reply)
     {
-        done = false;
+        reply = null;
         var reader = new MessagePackReader(frame);
         switch (PageFrames.ReadKind(ref reader, out _))
         {
@@ -272,14 +284,15 @@ internal sealed class PageReceiver : IAsyncDisposable
                     for (var i = 0; i < count; i++)
                     {
                         var page = indexes[i];
-                        if ((uint)page >= (uint)_received.Length)
+                        if ((uint)page >= (uint)_memory.PageCount)
                         {
-                            return $"page {page} is outside the guest's {_received.Length} pages";
+                            return $"page {page} is outside the guest's {_memory.PageCount} pages";
                         }
 
-                        if (versions[i] < _received[page])
+                        var held = _memory.Version(page);
+                        if (versions[i] < held || versions[i] < 0)
                         {
-                            return Invariant($"page {page} arrived at version {versions[i]} after version {_received[page]} (stale) in round {round}");
+                            return Invariant($"page {page} arrived at version {versions[i]} after version {held} (stale) in round {round}");
                         }
 
                         if (!PageContent.Matches(contents.Slice(i * PageContent.PageSize, PageContent.PageSize), _seed, page, versions[i]))
@@ -287,7 +300,7 @@ internal sealed class PageReceiver : IAsyncDisposable
                             return Invariant($"page {page} arrived corrupt in round {round}: its content does not match version {versions[i]}");
                         }
 
-                        _received[page] = versions[i];
+                        _memory.Receive(page, versions[i]);
                     }
 
                     PagesReceived += count;
@@ -297,36 +310,38 @@ internal sealed class PageReceiver : IAsyncDisposable
             case FrameKind.Final:
                 {
                     var pages = reader.ReadInt32();
-                    var checksum = reader.ReadUInt64();
-                    if (pages != _received.Length)
+                    var digest = reader.ReadUInt64();
+                    if (pages != _memory.PageCount)
                     {
-                        return $"source finished with {pages} pages, destination expects {_received.Length}";
+                        return $"source finished with {pages} pages, destination expects {_memory.PageCount}";
                     }
 
-                    var missing = Array.IndexOf(_received, -1L);
-                    if (missing >= 0)
+                    if (_memory.Missing is var missing and > 0)
                     {
-                        var count = _received.Count(v => v < 0);
-                        return Invariant($"page {missing} was never received ({count} pages missing at switch-over)");
+                        return Invariant($"page {_memory.FirstMissing()} was never received ({missing} pages missing at switch-over)");
                     }
 
-                    if (PageContent.Checksum(_received) != checksum)
+                    if (_memory.Checksum() != digest)
                     {
                         return WantVersions;
                     }
 
-                    done = true;
+                    reply = FrameKind.Ack;
                     return null;
                 }
+
+            case FrameKind.Sync:
+                reply = FrameKind.SyncAck;
+                return null;
 
             case FrameKind.VersionTable:
                 {
                     var source = PageFrames.ReadVersionTable(ref reader);
-                    for (var page = 0; page < Math.Min(source.Length, _received.Length); page++)
+                    for (var page = 0; page < Math.Min(source.Length, _memory.PageCount); page++)
                     {
-                        if (source[page] != _received[page])
+                        if (source[page] != _memory.Version(page))
                         {
-                            return Invariant($"page {page} is at version {_received[page]} here but {source[page]} on the source (stale page at switch-over)");
+                            return Invariant($"page {page} is at version {_memory.Version(page)} here but {source[page]} on the source (stale page at switch-over)");
                         }
                     }
 
@@ -348,7 +363,7 @@ internal sealed class PageReceiver : IAsyncDisposable
 
     private async Task SendAsync(Socket socket, Action<FrameBuffer> write)
     {
-        var buffer = new FrameBuffer(256);
+        using var buffer = new FrameBuffer(256);
         write(buffer);
         await socket.SendAsync(buffer.Frame, SocketFlags.None, _stop.Token);
     }

@@ -10,7 +10,7 @@ namespace HostGrid.Hypervisor.Migration;
 /// <summary>
 /// The source end of one migration connection. The caller fills frames (<see cref="RentAsync"/>, then <see cref="Send"/>) while a
 /// sender task writes them to the socket, so generating pages and sending them overlap; a reader task listens for the
-/// destination's answer (an error at any time, the acknowledgement at the end). The first failure, from any of them, is kept
+/// destination's answer (an error at any time, sync acknowledgements, the acknowledgement at the end). The first failure, from any of them, is kept
 /// as <see cref="Failure"/> and cancels <see cref="Token"/>, so every wait ends at once with that reason.
 /// </summary>
 internal sealed class PageSender : IAsyncDisposable
@@ -24,6 +24,8 @@ internal sealed class PageSender : IAsyncDisposable
     private readonly Channel<FrameBuffer> _queued = Channel.CreateBounded<FrameBuffer>(Buffers);
     private readonly TaskCompletionSource _acked = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private readonly TaskCompletionSource _versionsWanted = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private readonly SemaphoreSlim _synced = new(0);
+    private readonly FrameBuffer[] _buffers = new FrameBuffer[Buffers];
     private readonly TimeProvider _time;
     private readonly double _limitBytesPerSecond;
     private readonly long? _dropAfterBytes;
@@ -43,7 +45,8 @@ internal sealed class PageSender : IAsyncDisposable
         _reader = new FrameReader(socket, 4096);
         for (var i = 0; i < Buffers; i++)
         {
-            _free.Writer.TryWrite(new FrameBuffer(PageFrames.Capacity(framePages)));
+            _buffers[i] = new FrameBuffer(PageFrames.Capacity(framePages));
+            _free.Writer.TryWrite(_buffers[i]);
         }
     }
 
@@ -79,7 +82,7 @@ internal sealed class PageSender : IAsyncDisposable
                 throw new MigrationFailedException($"cannot connect to the destination at {destination.Address}:{destination.Port}: {e.SocketErrorCode}");
             }
 
-            var hello = new FrameBuffer(256);
+            using var hello = new FrameBuffer(256);
             PageFrames.WriteHello(hello, destination.Token, ticket.OperationId, ticket.VmId, pageCount);
             await socket.SendAsync(hello.Frame, SocketFlags.None, cancellationToken);
             var answer = await sender._reader.ReadAsync(cancellationToken)
@@ -134,19 +137,34 @@ internal sealed class PageSender : IAsyncDisposable
     }
 
     /// <summary>
+    /// Waits until the destination has checked and applied every frame sent so far (a sync frame and its answer), so that
+    /// nothing is left in flight when the guest pauses; returns how long the answer took once the sync frame was on the socket.
+    /// </summary>
+    public async Task<TimeSpan> SyncAsync()
+    {
+        var sync = await RentAsync();
+        PageFrames.WriteSignal(sync, FrameKind.Sync);
+        Send(sync);
+        await FlushAsync();
+        var sent = _time.GetTimestamp();
+        await _synced.WaitAsync(Token);
+        return _time.GetElapsedTime(sent);
+    }
+
+    /// <summary>
     /// Sends the final frame and waits for the destination's verdict. If its checksum differs from ours, it asks for our
     /// version table to name the page, and then fails with that reason.
     /// </summary>
-    public async Task FinishAsync(int pageCount, ulong checksum, Func<long[]> versions)
+    public async Task FinishAsync(int pageCount, ulong digest, Func<long[]> versions)
     {
         var final = await RentAsync();
-        PageFrames.WriteFinal(final, pageCount, checksum);
+        PageFrames.WriteFinal(final, pageCount, digest);
         Send(final);
         await FlushAsync();
         await Task.WhenAny(_acked.Task, _versionsWanted.Task).WaitAsync(Token);
         if (!_acked.Task.IsCompleted)
         {
-            var table = new FrameBuffer(PageFrames.Capacity(0) + (pageCount * sizeof(long)));
+            using var table = new FrameBuffer(PageFrames.Capacity(0) + (pageCount * sizeof(long)));
             PageFrames.WriteVersionTable(table, versions());
             await FlushAsync();
             await _socket.SendAsync(table.Frame, SocketFlags.None, Token);
@@ -177,6 +195,14 @@ internal sealed class PageSender : IAsyncDisposable
             // Already recorded as the failure, or the connection is being torn down after one.
         }
 
+        // Both tasks have ended and the caller is done with its frames: the arrays go back to the pool.
+        foreach (var buffer in _buffers)
+        {
+            buffer.Dispose();
+        }
+
+        _reader.Dispose();
+        _synced.Dispose();
         _failed.Dispose();
     }
 
@@ -268,6 +294,9 @@ internal sealed class PageSender : IAsyncDisposable
                     return;
                 case FrameKind.Ack when !expectHelloAck:
                     _acked.TrySetResult();
+                    return;
+                case FrameKind.SyncAck when !expectHelloAck:
+                    _synced.Release();
                     return;
                 case FrameKind.Error:
                     var reason = reader.ReadString() ?? "no reason given";

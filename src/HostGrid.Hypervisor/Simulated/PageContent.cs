@@ -1,4 +1,3 @@
-using System.IO.Hashing;
 using System.Runtime.InteropServices;
 
 namespace HostGrid.Hypervisor.Simulated;
@@ -35,10 +34,23 @@ internal static class PageContent
         page.Length == PageSize && MemoryMarshal.Cast<byte, ulong>(page).IndexOfAnyExcept(Pattern(seed, index, version)) < 0;
 
     /// <summary>
-    /// A 64-bit checksum of a version table (XXH3 over its bytes: order-sensitive, and fast enough for a million pages inside
-    /// the switch-over), compared by both ends at switch-over.
+    /// A page's share of a version table's digest: the digest of a table is the sum (mod 2^64) of its pages' shares, so either end
+    /// keeps it up to date in O(1) per page written or received, and compares it at switch-over without reading the table.
+    /// It names the page and the version, so a lost, stale or misplaced page changes it (but for a 2^-64 chance).
     /// </summary>
-    public static ulong Checksum(ReadOnlySpan<long> versions) => XxHash3.HashToUInt64(MemoryMarshal.AsBytes(versions));
+    public static ulong DigestTerm(ulong seed, int page, long version) => Mix(Pattern(seed, page, version) + 0x632BE59BD9B4E019UL);
+
+    /// <summary>The digest of a whole table, computed afresh (for tests and new guests; the migration keeps it incrementally).</summary>
+    public static ulong Digest(ulong seed, ReadOnlySpan<long> versions)
+    {
+        var digest = 0UL;
+        for (var page = 0; page < versions.Length; page++)
+        {
+            digest += DigestTerm(seed, page, versions[page]);
+        }
+
+        return digest;
+    }
 
     // splitmix64's finaliser: cheap and well mixed.
     private static ulong Mix(ulong z)

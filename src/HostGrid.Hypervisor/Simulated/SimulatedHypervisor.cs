@@ -212,7 +212,7 @@ public sealed class SimulatedHypervisor : IHypervisorDriver, IDisposable
         }
 
         var guest = new SimulatedGuest(ticket.VmId, receiver.Spec, ticket.TargetEpoch, _time.GetUtcNow());
-        var memory = GuestMemory.FromVersions(ticket.VmId, receiver.Versions());
+        var memory = receiver.Memory; // the verified copy itself: the guest is paused, so no copy of its table
         guest.Memory = memory;
         guest.Workload = Workload(guest, memory);
         lock (_lock)

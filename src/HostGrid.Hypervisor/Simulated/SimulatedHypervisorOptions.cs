@@ -58,6 +58,13 @@ public sealed class SimulatedHypervisorOptions
     /// <value>Default zero.</value>
     public TimeSpan MigrationRoundDelay { get; set; } = TimeSpan.Zero;
 
+    /// <summary>
+    /// Wait the source takes after pausing the guest for the switch-over and before sending the last pages (fault injection for
+    /// tests: an agent can be killed while its guest is paused mid switch-over). The wait ends early if the migration is cancelled.
+    /// </summary>
+    /// <value>Default zero.</value>
+    public TimeSpan MigrationSwitchOverDelay { get; set; } = TimeSpan.Zero;
+
     /// <summary>Pages per data frame on the wire.</summary>
     /// <value>Default 256 (1 MiB of content).</value>
     public int MigrationFramePages { get; set; } = DefaultMigrationFramePages;

@@ -46,6 +46,11 @@ public sealed class SimulatedHypervisorOptionsValidator : IValidateOptions<Simul
             failures.Add($"{Section}:MigrationRoundDelay must not be negative (got {options.MigrationRoundDelay}).");
         }
 
+        if (options.MigrationSwitchOverDelay < TimeSpan.Zero)
+        {
+            failures.Add($"{Section}:MigrationSwitchOverDelay must not be negative (got {options.MigrationSwitchOverDelay}).");
+        }
+
         if (options.MigrationFramePages is < 1 or > 4096)
         {
             failures.Add($"{Section}:MigrationFramePages must be from 1 to 4096 (got {options.MigrationFramePages}).");

@@ -150,6 +150,55 @@ public sealed class LiveMigrationTests
     }
 
     [Fact]
+    public async Task MigrateOut_SwitchOverDelay_ReportsSwitchOverWhilePausedAndCancelEndsTheWait()
+    {
+        using var pair = new MigrationPair(dirtyMibPerSecond: 20, switchOverDelay: TimeSpan.FromMinutes(10));
+        var endpoint = await pair.StartAndPrepareAsync(32);
+        using var cancel = new CancellationTokenSource(TimeSpan.FromSeconds(60)); // bounds the test if the report never comes
+        var atSwitchOver = new TaskCompletionSource<MigrationProgress>(TaskCreationOptions.RunContinuationsAsynchronously);
+        var progress = new SyncProgress([], p =>
+        {
+            if (p.Phase == MigrationPhase.SwitchOver)
+            {
+                atSwitchOver.TrySetResult(p);
+            }
+        });
+
+        var migrating = pair.Source.MigrateOutAsync(Ticket, endpoint, progress, cancel.Token);
+        var report = await atSwitchOver.Task.WaitAsync(cancel.Token);
+        var pausedGuest = (await pair.SourceGuestAsync())!;
+        var ledgerWhilePaused = pair.Ledger(MigrationPair.SourceHost);
+        var stateWhilePaused = pair.Destination.IncomingStateOf(MigrationPair.Vm);
+        await cancel.CancelAsync();
+
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => migrating);
+        Assert.Equal(MigrationPhase.SwitchOver, report.Phase);
+        Assert.False(pausedGuest.Running);
+        Assert.Equal(["start hv-src web-1 5", "stop hv-src web-1 5"], ledgerWhilePaused);
+        Assert.Equal(IncomingState.Receiving, stateWhilePaused); // the final frame never went out during the wait
+        Assert.True((await pair.SourceGuestAsync())!.Running);
+        Assert.Equal(["start hv-src web-1 5", "stop hv-src web-1 5", "start hv-src web-1 5"], pair.Ledger(MigrationPair.SourceHost));
+        var refused = await Assert.ThrowsAsync<MigrationFailedException>(() => pair.Destination.ActivateIncomingAsync(Ticket, None));
+        Assert.Contains("no verified copy", refused.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task MigrateOut_ShortSwitchOverDelay_CompletesAndPauseLastsAtLeastTheDelay()
+    {
+        var delay = TimeSpan.FromMilliseconds(300);
+        using var pair = new MigrationPair(dirtyMibPerSecond: 20, switchOverDelay: delay);
+        var endpoint = await pair.StartAndPrepareAsync(32);
+        var reports = new List<MigrationProgress>();
+
+        var result = await pair.Source.MigrateOutAsync(Ticket, endpoint, new SyncProgress(reports), None);
+        await pair.Destination.ActivateIncomingAsync(Ticket, None);
+
+        Assert.True(result.SwitchOverDuration >= delay, $"switch-over took {result.SwitchOverDuration}");
+        Assert.Equal(MigrationPhase.SwitchOver, reports[^1].Phase);
+        Assert.Equal(pair.Source.PageVersions(MigrationPair.Vm), pair.Destination.PageVersions(MigrationPair.Vm));
+    }
+
+    [Fact]
     public async Task MigrateOut_Cancelled_OperationCanceledAndSourceRuns()
     {
         using var pair = new MigrationPair(bandwidthLimitMib: 16);

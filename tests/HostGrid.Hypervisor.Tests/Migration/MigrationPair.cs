@@ -14,7 +14,8 @@ internal sealed class MigrationPair : IDisposable
     private readonly string _ledgers = Directory.CreateTempSubdirectory("hostgrid-migration-").FullName;
 
     public MigrationPair(
-        double dirtyMibPerSecond = 0, MigrationOptions? migration = null, double bandwidthLimitMib = 0, double hotSetFraction = 0.1)
+        double dirtyMibPerSecond = 0, MigrationOptions? migration = null, double bandwidthLimitMib = 0, double hotSetFraction = 0.1,
+        TimeSpan switchOverDelay = default)
     {
         var options = new SimulatedHypervisorOptions
         {
@@ -24,6 +25,7 @@ internal sealed class MigrationPair : IDisposable
             HotSetFraction = hotSetFraction,
             DirtySeed = 42,
             MigrationBandwidthLimitMibPerSecond = bandwidthLimitMib,
+            MigrationSwitchOverDelay = switchOverDelay,
         };
         Source = new SimulatedHypervisor(SourceHost, options, TimeProvider.System, migration);
         Destination = new SimulatedHypervisor(DestinationHost, options, TimeProvider.System, migration);

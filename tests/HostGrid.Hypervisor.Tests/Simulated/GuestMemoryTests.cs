@@ -65,6 +65,52 @@ public sealed class GuestMemoryTests
     }
 
     [Fact]
+    public void Checksum_AfterWrites_EqualsDigestOfTheTableComputedAfresh()
+    {
+        var memory = new GuestMemory(Vm, 1);
+        memory.Write([5, 9, 5, 200]);
+        memory.WriteUntracked(9);
+
+        Assert.Equal(PageContent.Digest(memory.Seed, memory.Versions()), memory.Checksum());
+        Assert.Equal(GuestMemory.FromVersions(Vm, memory.Versions()).Checksum(), memory.Checksum());
+    }
+
+    [Fact]
+    public void Incoming_ReceivedEveryPage_NoneMissingAndDigestEqualsSource()
+    {
+        var source = new GuestMemory(Vm, 1);
+        source.Write([3, 3, 100]);
+        var incoming = GuestMemory.Incoming(Vm, 1);
+        Assert.Equal((256, 0), (incoming.Missing, incoming.FirstMissing()));
+
+        for (var page = 0; page < source.PageCount; page++)
+        {
+            incoming.Receive(page, page == 100 ? 0 : source.Version(page)); // page 100 first at an older version
+        }
+
+        Assert.Equal((0, -1), (incoming.Missing, incoming.FirstMissing()));
+        Assert.NotEqual(source.Checksum(), incoming.Checksum());
+        incoming.Receive(100, source.Version(100));
+        Assert.Equal(source.Checksum(), incoming.Checksum());
+        Assert.Equal(0, incoming.DirtyCount());
+    }
+
+    [Fact]
+    public void Incoming_PageNeverReceived_CountedAndNamed()
+    {
+        var incoming = GuestMemory.Incoming(Vm, 1);
+        for (var page = 0; page < incoming.PageCount; page++)
+        {
+            if (page != 42)
+            {
+                incoming.Receive(page, 0);
+            }
+        }
+
+        Assert.Equal((1, 42), (incoming.Missing, incoming.FirstMissing()));
+    }
+
+    [Fact]
     public void Seed_SameIdInAnyProcess_Stable() =>
         Assert.Equal(PageContent.Seed(new VmId("web-1")), PageContent.Seed(new VmId(string.Concat("web-", "1"))));
 }
