@@ -77,6 +77,8 @@ internal sealed class FakeHostGrain(HostId id, HostSnapshot? snapshot) : IHostGr
 
     public Task<HostSnapshot> GetSnapshotAsync() => Task.FromResult(Snapshot ?? throw new HostNotFoundException(id));
 
+    public Task<IReadOnlyList<GuestStatus>> GetGuestLoadsAsync() => throw new NotSupportedException();
+
     public Task RegisterAsync(HostRegistration registration) => throw new NotSupportedException();
 
     public Task<IReadOnlyList<GuestStatus>> HeartbeatAsync(HostHeartbeat heartbeat) => throw new NotSupportedException();
