@@ -162,7 +162,7 @@ public sealed class MigrateCommandTests
     [InlineData("ops", "get")]
     [InlineData("ops", "cancel")]
     [InlineData("ops", "list", "--state", "bogus")]
-    [InlineData("ops", "list", "--kind", "rebalance")]
+    [InlineData("ops", "list", "--kind", "resize")]
     public async Task BadUsage_ExitUsageAndNoCall(params string[] args)
     {
         var gateway = new FakeGateway();

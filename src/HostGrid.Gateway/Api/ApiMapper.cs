@@ -8,8 +8,8 @@ using Proto = HostGrid.Api.V1;
 
 namespace HostGrid.Gateway.Api;
 
-/// <summary>Translates between the public API's messages and HostGrid's domain records.</summary>
-public static class ApiMapper
+/// <summary>Translates between the public API's messages and HostGrid's domain records (the rebalancer's in <c>ApiMapper.Rebalance.cs</c>).</summary>
+public static partial class ApiMapper
 {
     public const string VmCollection = "vms";
     public const string HostCollection = "hosts";
@@ -100,7 +100,9 @@ public static class ApiMapper
                 _ => throw new InvalidSpecException("placement_policy", $"unknown value {(int)request.PlacementPolicy}"),
             },
             string.IsNullOrEmpty(request.TargetHostId) ? null : new HostId(request.TargetHostId),
-            FromProto(request.RestartPriority, "restart_priority"));
+            FromProto(request.RestartPriority, "restart_priority"),
+            // Absent means migratable: only an explicit false pins the guest.
+            Pinned: request.HasMigratable && !request.Migratable);
         VmSpecValidator.Validate(spec);
         return (id, new CreateVmCommand(spec, request.StartStopped));
     }
@@ -121,6 +123,7 @@ public static class ApiMapper
             CreateTime = Timestamp.FromDateTimeOffset(vm.CreatedAt),
             UpdateTime = Timestamp.FromDateTimeOffset(vm.UpdatedAt),
             RestartPriority = ToProto(vm.Spec.RestartPriority),
+            Migratable = vm.Spec.Migratable,
         };
         AddAll(message.Labels, vm.Spec.Labels);
         AddAll(message.RequiredHostLabels, vm.Spec.RequiredHostLabels);
@@ -321,6 +324,11 @@ public static class ApiMapper
             message.Drain.Migrations.AddRange(drain.Migrations.Select(id => $"{OperationCollection}/{id}"));
         }
 
+        if (operation.Rebalance is { } rebalance)
+        {
+            message.Rebalance = ToProto(rebalance);
+        }
+
         return message;
     }
 
@@ -328,6 +336,7 @@ public static class ApiMapper
     {
         OperationKind.Migrate => Proto.OperationKind.Migrate,
         OperationKind.Drain => Proto.OperationKind.Drain,
+        OperationKind.Rebalance => Proto.OperationKind.Rebalance,
         _ => Proto.OperationKind.Unspecified,
     };
 

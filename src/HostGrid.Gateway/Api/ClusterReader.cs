@@ -1,6 +1,7 @@
 using HostGrid.Contracts.Cluster;
 using HostGrid.Contracts.Failover;
 using HostGrid.Contracts.Operations;
+using HostGrid.Contracts.Rebalancing;
 
 namespace HostGrid.Gateway.Api;
 
@@ -24,6 +25,8 @@ public sealed class ClusterReader
     public IOperationGrain Operation(string id) => _grains.GetGrain<IOperationGrain>(id);
 
     public IOperationIndexGrain Operations => _grains.GetGrain<IOperationIndexGrain>(IOperationIndexGrain.Key);
+
+    public IRebalancerGrain Rebalancer => _grains.GetGrain<IRebalancerGrain>(IRebalancerGrain.Key);
 
     public async Task<IReadOnlyList<HostSnapshot>> HostsAsync()
     {

@@ -61,6 +61,7 @@ public static class HostGridGatewayExtensions
         app.MapGrpcService<ClusterApi>();
         app.MapGrpcService<FailoverApi>();
         app.MapGrpcService<OperationApi>();
+        app.MapGrpcService<RebalanceApi>();
         app.MapGrpcReflectionService();
         app.MapGrpcHealthChecksService();
         return app;

@@ -135,6 +135,39 @@ public sealed class ApiMapperTests
     }
 
     [Fact]
+    public void ToCommand_MigratableAbsent_NotPinned()
+    {
+        var (_, command) = ApiMapper.ToCommand(Request());
+
+        Assert.False(command.Spec.Pinned);
+        Assert.True(command.Spec.Migratable);
+    }
+
+    [Theory]
+    [InlineData(true, false)]
+    [InlineData(false, true)]
+    public void ToCommand_Migratable_PinnedIsItsOpposite(bool migratable, bool pinned)
+    {
+        var request = Request();
+        request.Migratable = migratable;
+
+        var (_, command) = ApiMapper.ToCommand(request);
+
+        Assert.Equal(pinned, command.Spec.Pinned);
+    }
+
+    [Theory]
+    [InlineData(false, true)]
+    [InlineData(true, false)]
+    public void ToProtoVm_Pinned_NotMigratable(bool pinned, bool migratable)
+    {
+        var spec = new VmSpec(new ResourceAmounts(1, 512, 5), new Dictionary<string, string>(), null, new Dictionary<string, string>(), Pinned: pinned);
+        var vm = new VmSnapshot(new VmId("web-1"), spec, VmState.Running, VmState.Running, new HostId("hv-1"), 1, null, DateTimeOffset.UnixEpoch, DateTimeOffset.UnixEpoch);
+
+        Assert.Equal(migratable, ApiMapper.ToProto(vm).Migratable);
+    }
+
+    [Fact]
     public void ToCommand_MissingResources_InvalidSpecNamingResources()
     {
         var request = Request();
