@@ -14,7 +14,7 @@ internal static class CliApp
         enum names, 64-bit integers as strings, default values included): one resource as an object,
         a list as an array of objects (all pages), `vms delete` as {}.
 
-        Exit codes: 0 ok, 1 other error (also a followed migration or drain that failed), 2 bad usage or
+        Exit codes: 0 ok, 1 other error (also a followed migration, drain or rebalance that failed), 2 bad usage or
         INVALID_ARGUMENT, 3 NOT_FOUND, 4 ALREADY_EXISTS or FAILED_PRECONDITION, 5 RESOURCE_EXHAUSTED,
         6 UNAVAILABLE or DEADLINE_EXCEEDED (also --wait-timeout passed while following).
         """;

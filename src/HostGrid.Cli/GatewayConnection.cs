@@ -30,6 +30,7 @@ internal sealed class GatewayConnection : IDisposable
         Cluster = new ClusterService.ClusterServiceClient(invoker);
         Failovers = new FailoverService.FailoverServiceClient(invoker);
         Operations = new OperationService.OperationServiceClient(invoker);
+        Rebalance = new RebalanceService.RebalanceServiceClient(invoker);
     }
 
     public VmService.VmServiceClient Vms { get; }
@@ -37,6 +38,7 @@ internal sealed class GatewayConnection : IDisposable
     public ClusterService.ClusterServiceClient Cluster { get; }
     public FailoverService.FailoverServiceClient Failovers { get; }
     public OperationService.OperationServiceClient Operations { get; }
+    public RebalanceService.RebalanceServiceClient Rebalance { get; }
 
     /// <summary>Grpc.Net.Client speaks HTTP/2 with prior knowledge to an http:// address (h2c).</summary>
     public static GatewayConnection Open(Uri gateway, TimeSpan timeout)

@@ -3,6 +3,7 @@ using HostGrid.Cli.Cluster;
 using HostGrid.Cli.Failovers;
 using HostGrid.Cli.Hosts;
 using HostGrid.Cli.Operations;
+using HostGrid.Cli.Rebalance;
 using HostGrid.Cli.Vms;
 
 namespace HostGrid.Cli;
@@ -22,5 +23,6 @@ internal static class Program
         VmsCommand.Create(cli),       // vms create | get | list | start | stop | delete | migrate
         FailoversCommand.Create(cli), // failovers list | get
         OpsCommand.Create(cli),       // ops list | get | cancel
+        RebalanceCommand.Create(cli), // rebalance --dry-run | --apply | status | mode
     };
 }

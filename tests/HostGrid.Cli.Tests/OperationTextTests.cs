@@ -55,4 +55,28 @@ public sealed class OperationTextTests
         Assert.Contains("db-1 → hv-2", text, StringComparison.Ordinal);
         Assert.DoesNotContain("web-1", text, StringComparison.Ordinal);
     }
+
+    [Fact]
+    public void LiveRender_Rebalance_ImbalanceCountsAndOnlyRunningMigrationsWithTheirSource()
+    {
+        using var output = new StringWriter();
+        var console = AnsiConsole.Create(new AnsiConsoleSettings { Out = new AnsiConsoleOutput(output), Ansi = AnsiSupport.No, ColorSystem = ColorSystemSupport.NoColors });
+        console.Profile.Width = 200;
+
+        console.Write(LiveFollowView.Render(
+            Samples.Rebalance(moved: 1, imbalanceNow: 0.17, migrations: ["op-a", "op-b"]),
+            [Samples.Migrated("op-a"), Samples.Migration("op-b", MigrationPhase.PreCopy, 1, vm: "db-1")]));
+
+        var text = output.ToString();
+        Assert.Contains("rebalancing  imbalance 0.300 → 0.080 (target 0.100), now 0.170  (rebalance-1)", text, StringComparison.Ordinal);
+        Assert.Contains("50%  moved 1/2, failed 0", text, StringComparison.Ordinal);
+        Assert.Contains("db-1 hv-1 → hv-2", text, StringComparison.Ordinal);
+        Assert.DoesNotContain("web-1", text, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData(0.0, "0.000")]
+    [InlineData(0.12345, "0.123")]
+    [InlineData(1.5, "1.500")]
+    public void Imbalance_ThreeDecimalsInvariant(double imbalance, string expected) => Assert.Equal(expected, TextFormat.Imbalance(imbalance));
 }

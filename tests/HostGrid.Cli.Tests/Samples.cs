@@ -15,6 +15,7 @@ internal static class Samples
         State = VmState.Running,
         HostId = host,
         Epoch = 3,
+        Migratable = true,
         CreateTime = Timestamp.FromDateTimeOffset(new DateTimeOffset(2025, 1, 2, 3, 4, 5, TimeSpan.Zero)),
     };
 
@@ -124,4 +125,55 @@ internal static class Samples
             operation.CompleteTime = Timestamp.FromDateTimeOffset(OperationCreated.AddSeconds(30.2));
         return operation;
     }
+
+    /// <summary>Two moves off hv-1 (web-1 2 GiB, db-1 4 GiB), imbalance 0.300 → 0.080 under a 0.100 target.</summary>
+    public static RebalancePlan Plan() => new()
+    {
+        ImbalanceBefore = 0.3,
+        ImbalanceAfter = 0.08,
+        TargetImbalance = 0.1,
+        MemoryMibMoved = 6144,
+        ReachesTarget = true,
+        Moves =
+        {
+            new RebalanceMove { VmId = "web-1", FromHostId = "hv-1", ToHostId = "hv-2", Why = "hv-1 cpu 90% → 75%, hv-2 cpu 20% → 35%", ImbalanceBefore = 0.3, ImbalanceAfter = 0.17, MemoryMib = 2048 },
+            new RebalanceMove { VmId = "db-1", FromHostId = "hv-1", ToHostId = "hv-2", Why = "hv-1 cpu 75% → 55%, hv-2 cpu 35% → 55%", ImbalanceBefore = 0.17, ImbalanceAfter = 0.08, MemoryMib = 4096 },
+        },
+    };
+
+    /// <summary>A rebalance pass running <see cref="Plan"/>; finished 41 s after it was created unless running.</summary>
+    public static Operation Rebalance(
+        string id = "rebalance-1", int moved = 0, int failed = 0, OperationState state = OperationState.Running, double? imbalanceNow = null,
+        RebalancePlan? plan = null, params string[] migrations)
+    {
+        var operation = new Operation
+        {
+            Name = $"operations/{id}",
+            OperationId = id,
+            Kind = OperationKind.Rebalance,
+            State = state,
+            CreateTime = Timestamp.FromDateTimeOffset(OperationCreated),
+            UpdateTime = Timestamp.FromDateTimeOffset(OperationCreated.AddSeconds(1)),
+            Rebalance = new RebalanceProgress { Plan = plan ?? Plan(), Moved = moved, Failed = failed, Migrations = { migrations.Select(m => $"operations/{m}") } },
+        };
+        if (imbalanceNow is { } now)
+            operation.Rebalance.ImbalanceNow = now;
+        if (state != OperationState.Running)
+            operation.CompleteTime = Timestamp.FromDateTimeOffset(OperationCreated.AddSeconds(41));
+        return operation;
+    }
+
+    /// <summary>The rebalancer in recommend mode with <see cref="Plan"/> recommended a minute before <see cref="Now"/>.</summary>
+    public static Rebalancer Rebalancer(RebalanceMode mode = RebalanceMode.Recommend) => new()
+    {
+        Name = "rebalancer",
+        Mode = mode,
+        Aggressiveness = 3,
+        Imbalance = 0.3,
+        TargetImbalance = 0.1,
+        ImbalanceAboveSince = Timestamp.FromDateTimeOffset(Now.AddMinutes(-3)),
+        LastPassTime = Timestamp.FromDateTimeOffset(Now.AddHours(-2)),
+        Recommendation = Plan(),
+        RecommendTime = Timestamp.FromDateTimeOffset(Now.AddMinutes(-1)),
+    };
 }

@@ -5,7 +5,8 @@ namespace HostGrid.Cli.Operations;
 
 /// <summary>
 /// For logs and pipes: plain lines, no escape codes, and a line only when something a reader cares about changed
-/// (a migration's phase or round; a drain's counts, or one of its migrations' phase), not on every read.
+/// (a migration's phase or round; a drain's or a rebalance pass's counts, or one of its migrations' phase), not on
+/// every read.
 /// </summary>
 internal sealed class LineFollowView(TextWriter output) : IFollowView
 {
@@ -15,10 +16,12 @@ internal sealed class LineFollowView(TextWriter output) : IFollowView
 
     private void Show(Operation operation, IReadOnlyList<Operation> migrations)
     {
-        if (operation.Kind == OperationKind.Drain)
+        if (operation.Kind is OperationKind.Drain or OperationKind.Rebalance)
         {
-            WriteOnChange(operation.Name, $"{operation.State}/{TextFormat.DrainFigures(operation.Drain)}",
-                () => $"draining {operation.SourceHostId}: {TextFormat.DrainFigures(operation.Drain)}");
+            var header = operation.Kind == OperationKind.Drain
+                ? $"draining {operation.SourceHostId}: {TextFormat.DrainFigures(operation.Drain)}"
+                : $"rebalancing: {TextFormat.RebalanceFigures(operation.Rebalance)}";
+            WriteOnChange(operation.Name, $"{operation.State}/{header}", () => header);
             foreach (var migration in migrations)
             {
                 WriteOnChange(migration.Name, $"{migration.State}/{migration.Phase}", () => $"  {MigrationLine(migration)}");

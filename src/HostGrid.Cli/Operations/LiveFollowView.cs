@@ -7,7 +7,8 @@ namespace HostGrid.Cli.Operations;
 
 /// <summary>
 /// For a person at a terminal: a Spectre.Console live display redrawn on every read, with a progress bar and the
-/// migration's figures (a drain: its counts and a line per running migration). Used only when stdout is the terminal.
+/// migration's figures (a drain or a rebalance pass: its counts and a line per running migration). Used only when
+/// stdout is the terminal.
 /// </summary>
 internal sealed class LiveFollowView(IAnsiConsole console) : IFollowView
 {
@@ -29,6 +30,17 @@ internal sealed class LiveFollowView(IAnsiConsole console) : IFollowView
 
     public static IRenderable Render(Operation operation, IReadOnlyList<Operation> migrations)
     {
+        if (operation.Kind == OperationKind.Rebalance)
+        {
+            var rebalance = operation.Rebalance ?? new RebalanceProgress();
+            var now = rebalance.HasImbalanceNow ? $", now {TextFormat.Imbalance(rebalance.ImbalanceNow)}" : "";
+            return Group(
+                new Text($"rebalancing  imbalance {TextFormat.ImbalanceChange(rebalance.Plan)}{now}  ({operation.OperationId})", new Style(decoration: Decoration.Bold)),
+                new Text($"{TextFormat.Bar(TextFormat.Fraction(rebalance.Moved + rebalance.Failed, TextFormat.Planned(rebalance)), BarWidth)}  {TextFormat.RebalanceFigures(rebalance)}"),
+                migrations,
+                withSource: true);
+        }
+
         if (operation.Kind != OperationKind.Drain)
         {
             return new Rows(
@@ -37,13 +49,22 @@ internal sealed class LiveFollowView(IAnsiConsole console) : IFollowView
         }
 
         var drain = operation.Drain ?? new DrainProgress();
-        var lines = new List<IRenderable>
-        {
+        return Group(
             new Text($"draining {operation.SourceHostId}  ({operation.OperationId})", new Style(decoration: Decoration.Bold)),
             new Text($"{TextFormat.Bar(TextFormat.Fraction(drain.Moved + drain.Failed, drain.Total), BarWidth)}  {TextFormat.DrainFigures(drain)}"),
-        };
+            migrations,
+            withSource: false);
+    }
+
+    /// <summary>
+    /// A drain's or a rebalance pass's title and counts, then a line per migration still running (with its source
+    /// for a rebalance, whose migrations leave different hosts).
+    /// </summary>
+    private static Rows Group(IRenderable title, IRenderable counts, IReadOnlyList<Operation> migrations, bool withSource)
+    {
+        var lines = new List<IRenderable> { title, counts };
         lines.AddRange(migrations.Where(m => m.State == OperationState.Running).Select(m =>
-            new Text($"  {m.VmId} → {Or(m.TargetHostId)}  {TextFormat.Bar(TextFormat.CopyFraction(m))}  {TextFormat.MigrationFigures(m)}")));
+            new Text($"  {m.VmId} {(withSource ? $"{m.SourceHostId} " : "")}→ {Or(m.TargetHostId)}  {TextFormat.Bar(TextFormat.CopyFraction(m))}  {TextFormat.MigrationFigures(m)}")));
         return new Rows(lines);
     }
 

@@ -6,7 +6,8 @@ namespace HostGrid.Cli.Operations;
 
 /// <summary>
 /// Reads an operation every <paramref name="interval"/> until it finishes or <paramref name="maxWait"/> has passed.
-/// A drain's migrations are read with it (only those not yet finished), so a view can show each one as it runs.
+/// The migrations of a drain or a rebalance pass are read with it (only those not yet finished), so a view can show
+/// each one as it runs.
 /// </summary>
 internal sealed class OperationFollower(GatewayConnection gateway, TimeSpan interval, TimeSpan maxWait)
 {
@@ -32,12 +33,14 @@ internal sealed class OperationFollower(GatewayConnection gateway, TimeSpan inte
         return current;
     }
 
-    /// <summary>Reads the drain's migrations that are new or still running; one that is gone is left out.</summary>
-    private async Task ReadMigrationsAsync(Operation drain, Dictionary<string, Operation> migrations, CancellationToken cancellationToken)
+    /// <summary>The migrations a drain or a rebalance pass started, in order; none for a migration.</summary>
+    public static IReadOnlyList<string> Migrations(Operation operation) =>
+        (IReadOnlyList<string>?)operation.Drain?.Migrations ?? operation.Rebalance?.Migrations ?? [];
+
+    /// <summary>Reads the operation's migrations that are new or still running; one that is gone is left out.</summary>
+    private async Task ReadMigrationsAsync(Operation operation, Dictionary<string, Operation> migrations, CancellationToken cancellationToken)
     {
-        if (drain.Drain is null)
-            return;
-        foreach (var name in drain.Drain.Migrations)
+        foreach (var name in Migrations(operation))
         {
             if (migrations.TryGetValue(name, out var known) && known.State != OperationState.Running)
                 continue;
@@ -52,6 +55,6 @@ internal sealed class OperationFollower(GatewayConnection gateway, TimeSpan inte
         }
     }
 
-    private static List<Operation> InOrder(Operation drain, Dictionary<string, Operation> migrations) =>
-        drain.Drain is null ? [] : [.. drain.Drain.Migrations.Where(migrations.ContainsKey).Select(n => migrations[n])];
+    private static List<Operation> InOrder(Operation operation, Dictionary<string, Operation> migrations) =>
+        [.. Migrations(operation).Where(migrations.ContainsKey).Select(n => migrations[n])];
 }

@@ -8,15 +8,23 @@ namespace HostGrid.Cli.Operations;
 internal static class OperationOutcome
 {
     /// <summary>
-    /// Succeeded: a summary on <paramref name="output"/>, exit 0 (a drain that could not move every guest exits 1).
+    /// Succeeded: a summary on <paramref name="output"/>, exit 0 (a drain or a rebalance pass that could not make
+    /// every move exits 1).
     /// Failed or cancelled: the reason on <paramref name="error"/>, exit 1. Still running after the wait: exit 6, as
     /// for a deadline, with how to keep following it.
     /// </summary>
     public static int Report(Operation operation, TimeSpan waited, TextWriter output, TextWriter error)
     {
-        var what = operation.Kind == OperationKind.Drain ? "drain" : "migration";
+        var what = operation.Kind switch
+        {
+            OperationKind.Drain => "drain",
+            OperationKind.Rebalance => "rebalance",
+            _ => "migration",
+        };
         switch (operation.State)
         {
+            case OperationState.Succeeded when operation.Kind == OperationKind.Rebalance:
+                return RebalanceDone(operation, output, error);
             case OperationState.Succeeded when operation.Kind == OperationKind.Drain:
                 var drain = operation.Drain ?? new DrainProgress();
                 var line = $"drained {operation.SourceHostId} in {Took(operation)}: {TextFormat.DrainFigures(drain)}";
@@ -45,6 +53,34 @@ internal static class OperationOutcome
                 return ExitCodes.Unavailable;
         }
     }
+
+    /// <summary>`rebalanced in 41.0s: moved 2/2, failed 0; imbalance 0.300 → 0.080 (target 0.100), now 0.085`.</summary>
+    private static int RebalanceDone(Operation operation, TextWriter output, TextWriter error)
+    {
+        var rebalance = operation.Rebalance ?? new RebalanceProgress();
+        var plan = rebalance.Plan;
+        if (TextFormat.Planned(rebalance) == 0)
+        {
+            var why = plan is null || plan.WhyNoMoves.Length == 0 ? "" : $": {plan.WhyNoMoves}";
+            output.WriteLine($"nothing to move; imbalance {Imbalance(plan)}{why}");
+            return ExitCodes.Ok;
+        }
+
+        var now = rebalance.HasImbalanceNow ? $", now {TextFormat.Imbalance(rebalance.ImbalanceNow)}" : "";
+        var line = $"rebalanced in {Took(operation)}: {TextFormat.RebalanceFigures(rebalance)}; imbalance {TextFormat.ImbalanceChange(plan)}{now}";
+        if (rebalance.Failed > 0)
+        {
+            error.WriteLine($"error: {line}; the guests that failed to move stay where they were (see 'hostgrid ops get {operation.OperationId}')");
+            return ExitCodes.Error;
+        }
+
+        output.WriteLine(line);
+        return ExitCodes.Ok;
+    }
+
+    /// <summary>`0.050 (target 0.100)`.</summary>
+    private static string Imbalance(RebalancePlan? plan) =>
+        plan is null ? "-" : $"{TextFormat.Imbalance(plan.ImbalanceBefore)} (target {TextFormat.Imbalance(plan.TargetImbalance)})";
 
     private static string Took(Operation operation) => TextFormat.Duration(operation.CreateTime, operation.CompleteTime) ?? "-";
 

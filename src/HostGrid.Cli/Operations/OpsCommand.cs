@@ -3,10 +3,10 @@ using HostGrid.Api.V1;
 
 namespace HostGrid.Cli.Operations;
 
-/// <summary>`hostgrid ops list | get | cancel`: live migrations and host drains.</summary>
+/// <summary>`hostgrid ops list | get | cancel`: live migrations, host drains and rebalance passes.</summary>
 internal static class OpsCommand
 {
-    public static Command Create(CliContext cli) => new("ops", "Long-running operations: live migrations and host drains")
+    public static Command Create(CliContext cli) => new("ops", "Long-running operations: live migrations, host drains and rebalance passes")
     {
         List(cli),
         Get(cli),

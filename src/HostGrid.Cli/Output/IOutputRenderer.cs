@@ -27,8 +27,14 @@ internal interface IOutputRenderer
     /// <summary>Operations as the gateway lists them, newest first.</summary>
     void WriteOperations(IReadOnlyList<Operation> operations);
 
-    /// <summary>One operation: a migration's phase and figures, or a drain's counts and migrations.</summary>
+    /// <summary>One operation: a migration's phase and figures, or a drain's or a rebalance pass's counts and migrations.</summary>
     void WriteOperation(Operation operation);
+
+    /// <summary>A rebalance plan (a dry run): the imbalance before, after and the target, and each move explained.</summary>
+    void WriteRebalancePlan(RebalancePlan plan);
+
+    /// <summary>The rebalancer: mode, imbalance against the target, the pass running, and its recommendation.</summary>
+    void WriteRebalancer(Rebalancer rebalancer);
 
     /// <summary>A host after entering or leaving maintenance, and the drain entering started.</summary>
     void WriteMaintenance(SetHostMaintenanceResponse response);

@@ -36,6 +36,10 @@ internal sealed class JsonRenderer(TextWriter output) : IOutputRenderer
 
     public void WriteMaintenance(SetHostMaintenanceResponse response) => Write(Formatter.Format(response));
 
+    public void WriteRebalancePlan(RebalancePlan plan) => Write(Formatter.Format(plan));
+
+    public void WriteRebalancer(Rebalancer rebalancer) => Write(Formatter.Format(rebalancer));
+
     private void WriteArray(IEnumerable<IMessage> messages) => Write($"[{string.Join(',', messages.Select(m => Formatter.Format(m)))}]");
 
     // JsonFormatter writes one line; re-indent it for people reading --json output without jq.

@@ -94,13 +94,13 @@ internal sealed class TableRenderer : IOutputRenderer
 
     public void WriteVms(IReadOnlyList<Vm> vms)
     {
-        var table = NewTable("VM", "STATE", "DESIRED", "HOST", "CPUS", "MEMORY (MiB)", "DISK (GiB)", "EPOCH", "LABELS");
+        var table = NewTable("VM", "STATE", "DESIRED", "HOST", "CPUS", "MEMORY (MiB)", "DISK (GiB)", "EPOCH", "PINNED", "LABELS");
         foreach (var vm in vms)
         {
             table.AddRow(
                 Text(vm.VmId), State(vm.State), Text(TextFormat.Name(vm.DesiredState)), Text(Or(vm.HostId)),
                 Text($"{vm.Resources?.Vcpus ?? 0}"), Text($"{vm.Resources?.MemoryMib ?? 0}"), Text($"{vm.Resources?.DiskGib ?? 0}"),
-                Text(vm.Epoch.ToString()), Text(TextFormat.Labels(vm.Labels)));
+                Text(vm.Epoch.ToString()), Text(Pinned(vm)), Text(TextFormat.Labels(vm.Labels)));
         }
         _console.Write(table);
     }
@@ -112,6 +112,7 @@ internal sealed class TableRenderer : IOutputRenderer
         ("Host", Text(Or(vm.HostId))),
         ("Epoch", Text(vm.Epoch.ToString())),
         ("Restart priority", Text(TextFormat.Name(vm.RestartPriority))),
+        ("Pinned", Text(vm.Migratable ? "no (the rebalancer may move it)" : "yes (the rebalancer leaves it where it is)")),
         ("Resources", Text($"{vm.Resources?.Vcpus ?? 0} vcpus, {vm.Resources?.MemoryMib ?? 0} MiB, {vm.Resources?.DiskGib ?? 0} GiB")),
         ("Labels", Text(TextFormat.Labels(vm.Labels))),
         ("Anti-affinity", Text(Or(vm.AntiAffinityGroup))),
@@ -174,12 +175,15 @@ internal sealed class TableRenderer : IOutputRenderer
         foreach (var operation in operations)
         {
             var drain = operation.Kind == OperationKind.Drain;
+            var rebalance = operation.Kind == OperationKind.Rebalance;
             table.AddRow(
                 Text(operation.OperationId), Text(TextFormat.Name(operation.Kind)), State(operation.State),
-                Text(drain ? operation.SourceHostId : Or(operation.VmId)),
+                Text(drain ? operation.SourceHostId : rebalance ? "cluster" : Or(operation.VmId)),
                 Text(Or(operation.SourceHostId)), Text(Or(operation.TargetHostId)),
-                Text(drain ? "-" : operation.Round > 0 ? $"{TextFormat.Name(operation.Phase)} r{operation.Round}" : TextFormat.Name(operation.Phase)),
-                Text(drain ? TextFormat.DrainFigures(operation.Drain) : operation.MemoryBytes > 0 ? $"{TextFormat.Mib(operation.BytesSent)}/{TextFormat.Mib(operation.MemoryBytes)} MiB" : "-"),
+                Text(drain || rebalance ? "-" : operation.Round > 0 ? $"{TextFormat.Name(operation.Phase)} r{operation.Round}" : TextFormat.Name(operation.Phase)),
+                Text(drain ? TextFormat.DrainFigures(operation.Drain)
+                    : rebalance ? TextFormat.RebalanceFigures(operation.Rebalance)
+                    : operation.MemoryBytes > 0 ? $"{TextFormat.Mib(operation.BytesSent)}/{TextFormat.Mib(operation.MemoryBytes)} MiB" : "-"),
                 Text(TextFormat.Age(operation.CreateTime, now)),
                 Text(TextFormat.Duration(operation.CreateTime, operation.CompleteTime) ?? "running"),
                 Text(Or(operation.Message)));
@@ -200,6 +204,13 @@ internal sealed class TableRenderer : IOutputRenderer
         {
             rows.Add(("Host", Text(operation.SourceHostId)));
             rows.Add(("Guests", Text(TextFormat.DrainFigures(operation.Drain))));
+        }
+        else if (operation.Kind == OperationKind.Rebalance)
+        {
+            var rebalance = operation.Rebalance ?? new RebalanceProgress();
+            rows.Add(("Moves", Text(TextFormat.RebalanceFigures(rebalance))));
+            rows.Add(("Imbalance", Text(TextFormat.ImbalanceChange(rebalance.Plan)
+                + (rebalance.HasImbalanceNow ? $", now {TextFormat.Imbalance(rebalance.ImbalanceNow)}" : ""))));
         }
         else
         {
@@ -222,11 +233,68 @@ internal sealed class TableRenderer : IOutputRenderer
         var took = TextFormat.Duration(operation.CreateTime, operation.CompleteTime);
         rows.Add(("Completed", Text(took is null ? "running" : $"{TextFormat.Timestamp(operation.CompleteTime)} (took {took})")));
         _console.Write(Details([.. rows]));
-        if (operation.Drain is { Migrations.Count: > 0 } drain)
+        if (operation.Rebalance?.Plan is { Moves.Count: > 0 } plan)
         {
             _console.WriteLine();
-            _console.WriteLine($"Migrations: {string.Join(' ', drain.Migrations.Select(TextFormat.OperationId))}");
+            WriteMoves(plan);
         }
+
+        var migrations = (IReadOnlyList<string>?)operation.Drain?.Migrations ?? operation.Rebalance?.Migrations ?? [];
+        if (migrations.Count > 0)
+        {
+            _console.WriteLine();
+            _console.WriteLine($"Migrations: {string.Join(' ', migrations.Select(TextFormat.OperationId))}");
+        }
+    }
+
+    public void WriteRebalancePlan(RebalancePlan plan)
+    {
+        _console.WriteLine($"Imbalance: {TextFormat.ImbalanceChange(plan)}{(plan.ReachesTarget ? "" : ", above target")}");
+        if (plan.Moves.Count == 0)
+        {
+            _console.WriteLine(plan.WhyNoMoves.Length == 0 ? "No moves: the cluster is balanced." : $"No moves: {plan.WhyNoMoves}");
+            return;
+        }
+
+        _console.WriteLine($"Moves: {plan.Moves.Count}, {plan.MemoryMibMoved} MiB to copy");
+        if (plan.WhyNoMoves.Length > 0)
+            _console.WriteLine($"Stops above target: {plan.WhyNoMoves}");
+        _console.WriteLine();
+        WriteMoves(plan);
+    }
+
+    public void WriteRebalancer(Rebalancer rebalancer)
+    {
+        var now = _time.GetUtcNow();
+        var above = rebalancer.ImbalanceAboveSince is null ? "" : $", above it since {TextFormat.Age(rebalancer.ImbalanceAboveSince, now)}";
+        var recommendation = rebalancer.Recommendation;
+        _console.Write(Details(
+            ("Mode", Text(TextFormat.Name(rebalancer.Mode))),
+            ("Aggressiveness", Text($"{rebalancer.Aggressiveness} (1 cautious - 5 eager)")),
+            ("Imbalance", Text($"{TextFormat.Imbalance(rebalancer.Imbalance)} (target {TextFormat.Imbalance(rebalancer.TargetImbalance)}{above})")),
+            ("Running pass", Text(rebalancer.ActiveOperation.Length == 0 ? "-" : TextFormat.OperationId(rebalancer.ActiveOperation))),
+            ("Last pass", Text(rebalancer.LastPassTime is null ? "never" : $"{TextFormat.Timestamp(rebalancer.LastPassTime)} ({TextFormat.Age(rebalancer.LastPassTime, now)})")),
+            ("Recommendation", Text(recommendation is null ? "-"
+                : $"{recommendation.Moves.Count} moves, {recommendation.MemoryMibMoved} MiB, imbalance {TextFormat.ImbalanceChange(recommendation)} ({TextFormat.Age(rebalancer.RecommendTime, now)})"))));
+        if (recommendation is { Moves.Count: > 0 })
+        {
+            _console.WriteLine();
+            WriteMoves(recommendation);
+        }
+    }
+
+    /// <summary>A plan's moves in order: the guest, its hosts, the memory copied, the imbalance it changes and why.</summary>
+    private void WriteMoves(RebalancePlan plan)
+    {
+        var table = NewTable("#", "VM", "FROM", "TO", "MEMORY (MiB)", "IMBALANCE", "WHY");
+        var step = 0;
+        foreach (var move in plan.Moves)
+        {
+            table.AddRow(
+                Text($"{++step}"), Text(move.VmId), Text(move.FromHostId), Text(move.ToHostId), Text($"{move.MemoryMib}"),
+                Text($"{TextFormat.Imbalance(move.ImbalanceBefore)} → {TextFormat.Imbalance(move.ImbalanceAfter)}"), Text(Or(move.Why)));
+        }
+        _console.Write(table);
     }
 
     public void WriteMaintenance(SetHostMaintenanceResponse response)
@@ -307,6 +375,8 @@ internal sealed class TableRenderer : IOutputRenderer
     }));
 
     private static Text Text(string value) => new(value);
+
+    private static string Pinned(Vm vm) => vm.Migratable ? "no" : "yes";
 
     private static string Or(string value) => value.Length == 0 ? "-" : value;
 }

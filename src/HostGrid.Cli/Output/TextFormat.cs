@@ -125,6 +125,23 @@ internal static class TextFormat
     public static string DrainFigures(DrainProgress? drain) =>
         drain is null ? "-" : $"moved {drain.Moved}/{drain.Total}, failed {drain.Failed}";
 
+    /// <summary>`moved 1/3, failed 0`: moves done and failed of those planned.</summary>
+    public static string RebalanceFigures(RebalanceProgress? rebalance) =>
+        rebalance is null ? "-" : $"moved {rebalance.Moved}/{Planned(rebalance)}, failed {rebalance.Failed}";
+
+    /// <summary>Moves in the pass's plan.</summary>
+    public static int Planned(RebalanceProgress rebalance) => rebalance.Plan?.Moves.Count ?? 0;
+
+    /// <summary>A cluster imbalance (a standard deviation of host load fractions) to three decimals: `0.125`.</summary>
+    public static string Imbalance(double imbalance) => string.Create(CultureInfo.InvariantCulture, $"{imbalance:0.000}");
+
+    /// <summary>`0.300 → 0.080 (target 0.100)`: a plan's imbalance before its first move and after its last.</summary>
+    public static string ImbalanceChange(RebalancePlan? plan) =>
+        plan is null ? "-" : $"{Imbalance(plan.ImbalanceBefore)} → {Imbalance(plan.ImbalanceAfter)} (target {Imbalance(plan.TargetImbalance)})";
+
+    /// <summary>`off`, `recommend`, `auto`.</summary>
+    public static string Name(RebalanceMode mode) => EnumName(mode.ToString());
+
     /// <summary>`operations/op-1` → `op-1`.</summary>
     public static string OperationId(string name) =>
         name.StartsWith("operations/", StringComparison.Ordinal) ? name["operations/".Length..] : name;

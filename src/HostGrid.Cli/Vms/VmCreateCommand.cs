@@ -8,6 +8,12 @@ internal static class VmCreateCommand
 {
     public const int DefaultDiskGib = 10;
 
+    /// <summary>The guest label the simulated hypervisor reads a guest's workload profile from (HostGrid.Hypervisor's <c>WorkloadProfiles.Label</c>).</summary>
+    public const string ProfileLabel = "sim.hostgrid.io/profile";
+
+    /// <summary>The simulated driver's workload profiles.</summary>
+    public static readonly string[] Profiles = ["steady", "diurnal", "bursty", "idle"];
+
     public static Command Create(CliContext cli)
     {
         var name = new Argument<string>("NAME") { Description = "VM id: a DNS label (a-z, 0-9, '-')" };
@@ -25,10 +31,22 @@ internal static class VmCreateCommand
         var stopped = new Option<bool>("--stopped") { Description = "Reserve capacity but leave the VM stopped" };
         var restartPriority = EnumOption.Create<RestartPriority>(
             "--restart-priority", "Order in which failover restarts the VM if its host dies; disabled: never (default: medium)");
+        var profile = new Option<string>("--profile")
+        {
+            Description = $"Simulated driver only: how the guest's load changes over time (sets the label {ProfileLabel}; default steady)",
+            HelpName = string.Join('|', Profiles),
+        };
+        profile.Validators.Add(result =>
+        {
+            var text = result.GetValueOrDefault<string>();
+            if (text is not null && !Profiles.Contains(text, StringComparer.OrdinalIgnoreCase))
+                result.AddError($"--profile: expected one of {string.Join(", ", Profiles)}, got '{text}'");
+        });
+        var pinned = new Option<bool>("--pinned") { Description = "The rebalancer never moves this VM (migratable=false); operators and drains still can" };
 
         var command = new Command("create", "Create a VM: place it on a host and start it")
         {
-            name, cpus, memory, disk, labels, antiAffinity, host, requiredLabels, pack, stopped, restartPriority,
+            name, cpus, memory, disk, labels, antiAffinity, host, requiredLabels, pack, stopped, restartPriority, profile, pinned,
         };
         command.SetAction(async (parse, ct) =>
         {
@@ -43,6 +61,10 @@ internal static class VmCreateCommand
                 RestartPriority = parse.GetValue(restartPriority),
             };
             request.Labels.Add(parse.GetRequiredValue(labels));
+            if (parse.GetValue(profile) is { } chosen)
+                request.Labels[ProfileLabel] = chosen.ToLowerInvariant();
+            if (parse.GetValue(pinned))
+                request.Migratable = false;
             request.RequiredHostLabels.Add(parse.GetRequiredValue(requiredLabels));
 
             using var gateway = cli.Connect(parse);
