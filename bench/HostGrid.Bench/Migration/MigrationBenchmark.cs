@@ -76,7 +76,7 @@ internal sealed class MigrationBenchmark : IBenchmark
         result.Add("throughput_frac_min_idle", fractions.Count == 0 ? null : fractions.Min(), "", 3);
         result.Table("rows", new JsonArray(rows.Select(r => (JsonNode?)r.ToJson()).ToArray()));
         result.Note("loopback_mib_s is the median of plain socket transfers, one before each migration (throughput_frac compares each migration with the one just before it)");
-        result.Note("total_s runs from PrepareIncoming to ActivateIncoming; downtime_ms from the source's pause to the destination running the guest; rounds are pre-copy rounds (the full pass included)");
+        result.Note("total_s runs from PrepareIncoming to ActivateIncoming; downtime_ms from the source's pause to the destination running the guest (switch_over_ms: to the destination's acknowledgement of a verified copy); rounds are pre-copy rounds (the full pass included)");
         if (downtimes.Count == 0)
         {
             result.Note("downtime_p99_ms is null: no migration converged");
@@ -116,12 +116,13 @@ internal sealed class MigrationBenchmark : IBenchmark
             var downtime = (activated - moved.PausedAt).TotalMilliseconds;
             var effective = moved.BytesSent / total.TotalSeconds;
             await source.StopAsync(Vm, cancellationToken);
-            return new MigrationRow(sizeMib, rateMib, total.TotalSeconds, downtime, moved.Rounds, moved.BytesSent, effective / loopback, true, moved.ThrottlePercent);
+            return new MigrationRow(sizeMib, rateMib, total.TotalSeconds, downtime, moved.SwitchOverDuration.TotalMilliseconds, moved.Rounds,
+                moved.BytesSent, effective / loopback, true, moved.ThrottlePercent);
         }
         catch (MigrationFailedException e)
         {
             result.Note(Invariant($"{sizeMib} MiB at {rateMib} MiB/s did not migrate: {e.Message}"));
-            return new MigrationRow(sizeMib, rateMib, TimeProvider.System.GetElapsedTime(started).TotalSeconds, null, null, null, null, false, null);
+            return new MigrationRow(sizeMib, rateMib, TimeProvider.System.GetElapsedTime(started).TotalSeconds, null, null, null, null, null, false, null);
         }
     }
 

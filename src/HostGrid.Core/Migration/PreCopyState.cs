@@ -8,7 +8,9 @@ namespace HostGrid.Core.Migration;
 /// <param name="BandwidthBytesPerSecond">Measured sending rate; 0 when nothing could be measured yet.</param>
 /// <param name="Elapsed">Time since the migration started.</param>
 /// <param name="ThrottlePercent">Current throttle of the guest's dirty rate, 0 when not throttled.</param>
-/// <param name="SwitchOverOverhead">Fixed cost of a switch-over beyond sending the pages (checksum, acknowledgement, activation).</param>
+/// <param name="SwitchOverOverhead">Fixed cost of a switch-over beyond sending the last pages: the round trip of the final frame
+/// and its acknowledgement (measured on the connection) and the pause, check and activation around it (none of them
+/// O(memory): bench/README.md, migration).</param>
 public sealed record PreCopyState(
     int Round,
     IReadOnlyList<long> RemainingDirtyBytes,

@@ -21,12 +21,46 @@ public sealed class MigrationConvergenceTests
     }
 
     [Fact]
-    public void Decide_RemainingFitsInMaxDowntime_SwitchesOverKeepingThrottle()
+    public void Decide_RemainingFitsInHalfMaxDowntime_SwitchesOverKeepingThrottle()
     {
-        // 40 MiB at 1 GiB/s is 39 ms, within 50 ms.
-        var decision = MigrationConvergence.Decide(Defaults, State(2, [300, 40], throttle: 30));
+        // 20 MiB at 1 GiB/s is 20 ms, within half of 50 ms.
+        var decision = MigrationConvergence.Decide(Defaults, State(2, [300, 20], throttle: 30));
 
         Assert.Equal((ConvergenceAction.SwitchOver, 30), (decision.Action, decision.ThrottlePercent));
+    }
+
+    [Fact]
+    public void Decide_FitsButLastRoundShrankWell_AnotherRound()
+    {
+        // 40 MiB at 1 GiB/s is 39 ms: within 50 ms but not 25, and the last round shrank the dirty set to 13%.
+        var decision = MigrationConvergence.Decide(Defaults, State(2, [300, 40], throttle: 30));
+
+        Assert.Equal((ConvergenceAction.Continue, 30), (decision.Action, decision.ThrottlePercent));
+    }
+
+    [Fact]
+    public void Decide_FitsAfterTheFullPassOnly_AnotherRound()
+    {
+        var decision = MigrationConvergence.Decide(Defaults, State(1, [40]));
+
+        Assert.Equal(ConvergenceAction.Continue, decision.Action);
+    }
+
+    [Fact]
+    public void Decide_FitsAndStoppedShrinking_SwitchesOver()
+    {
+        // 40 MiB is 39 ms; the last round only shrank the dirty set from 50 MiB, so another would not help.
+        var decision = MigrationConvergence.Decide(Defaults, State(3, [300, 50, 40]));
+
+        Assert.Equal(ConvergenceAction.SwitchOver, decision.Action);
+    }
+
+    [Fact]
+    public void Decide_FitsButShrinkingAtMaxRounds_SwitchesOverRatherThanFails()
+    {
+        var decision = MigrationConvergence.Decide(Defaults, State(30, [300, 40]));
+
+        Assert.Equal(ConvergenceAction.SwitchOver, decision.Action);
     }
 
     [Fact]
