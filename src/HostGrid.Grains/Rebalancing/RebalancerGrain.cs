@@ -161,6 +161,14 @@ public sealed partial class RebalancerGrain : Grain, IRebalancerGrain, IRemindab
     {
         var now = _time.GetUtcNow();
         var pass = new RebalancePass { OperationId = $"rebalance-{now.ToUnixTimeMilliseconds()}", Plan = plan, StartedAt = now, Pending = plan.Moves.ToList() };
+        if (plan.Moves.Count == 0)
+        {
+            // Nothing to move: an operation that has already succeeded, so callers need not follow it.
+            var done = Snapshot(pass, OperationState.Succeeded, PlanSummary(plan), plan.ImbalanceBefore);
+            await Operation(pass).SaveAsync(done);
+            return done;
+        }
+
         State.Pass = pass;
         State.LastPassAt = now;
         await _state.WriteStateAsync();
