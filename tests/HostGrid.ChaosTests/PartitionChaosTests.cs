@@ -87,6 +87,11 @@ public sealed class PartitionChaosTests : IClassFixture<PartitionClusterFixture>
             _output.WriteLine($"{cutAt:HH:mm:ss.fff} cut {victim} (pid {agent.Id}, {guests.Count} guests: {string.Join(", ", guests.Keys.Order(StringComparer.Ordinal))}):\n{partition.Rules.TrimEnd()}");
             await AssertCutOffAsync(victim, peer, cgroup, databasePort);
 
+            // The gRPC gateway's Orleans client may have pinned grains to the cut silo's Orleans gateway, whose connection
+            // the partition black-holes and Orleans never closes: restart it once the silo is declared dead (known limit).
+            await Cluster.WaitForSiloDeadAsync(victim, SettleTimeout);
+            Cluster.RestartGateway();
+
             // The cluster marks the host Down and runs its guests elsewhere; the cut agent fences itself meanwhile.
             var settled = await SettleAsync(victim, expectDown: true);
             _output.WriteLine($"{settled:HH:mm:ss.fff} settled {(settled - cutAt).TotalSeconds:F1} s after the cut; {victim} Down");

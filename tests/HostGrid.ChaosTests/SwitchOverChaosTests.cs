@@ -101,14 +101,30 @@ public sealed class SwitchOverChaosTests : IAsyncLifetime
 
     private IVmGrain Vm(string id) => Orleans.GetGrain<IVmGrain>(id);
 
+    /// <summary>Creates through the API, retrying while the gateway's client still reaches for a restarted silo (bounded).</summary>
     private async Task<Contracts.Vms.VmSnapshot> CreateAsync(string id, string host)
     {
-        await Cluster.Vms.CreateVmAsync(new CreateVmRequest
-        {
-            VmId = id,
-            Resources = new Resources { Vcpus = 1, MemoryMib = 512, DiskGib = 10 },
-            TargetHostId = host,
-        });
+        await Eventually.Async(
+            async () =>
+            {
+                try
+                {
+                    await Cluster.Vms.CreateVmAsync(new CreateVmRequest
+                    {
+                        VmId = id,
+                        Resources = new Resources { Vcpus = 1, MemoryMib = 512, DiskGib = 10 },
+                        TargetHostId = host,
+                    });
+                    return true;
+                }
+                catch (Grpc.Core.RpcException e) when (e.StatusCode == Grpc.Core.StatusCode.AlreadyExists)
+                {
+                    return true; // an earlier attempt went through
+                }
+            },
+            created => created,
+            TimeSpan.FromSeconds(30),
+            $"{id} to be created");
         return await Vm(id).GetAsync();
     }
 

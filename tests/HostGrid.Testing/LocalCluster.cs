@@ -141,6 +141,38 @@ public sealed class LocalCluster : IAsyncDisposable
         _gateway = ManagedProcess.Start(Repo.Dll("HostGrid.Gateway", "hostgrid-gateway"), environment, Path.Combine(WorkDirectory, "gateway.log"));
     }
 
+    /// <summary>
+    /// Kills the gateway process and starts a new one on the same port. Its Orleans client pins each grain to one Orleans
+    /// gateway; a black-holed connection (a partitioned silo) is never closed, so calls through it time out until the
+    /// process restarts and reads the gateway list again.
+    /// </summary>
+    public void RestartGateway()
+    {
+        _gateway?.Kill();
+        _gateway?.Dispose();
+        StartGateway();
+    }
+
+    /// <summary>Waits until the membership table says the host's current silo is Dead (bounded by <paramref name="timeout"/>).</summary>
+    public async Task WaitForSiloDeadAsync(string hostId, TimeSpan timeout)
+    {
+        var port = SiloPort(hostId);
+        await Eventually.Async(
+            async () =>
+            {
+                await using var connection = new Npgsql.NpgsqlConnection(TestDatabase.ConnectionString);
+                await connection.OpenAsync();
+                await using var command = new Npgsql.NpgsqlCommand(
+                    "SELECT status FROM orleans_membership WHERE deployment_id = @id AND port = @port ORDER BY generation DESC LIMIT 1", connection);
+                command.Parameters.AddWithValue("id", ClusterId);
+                command.Parameters.AddWithValue("port", port);
+                return await command.ExecuteScalarAsync() as int?;
+            },
+            status => status == 6,
+            timeout,
+            $"the silo of {hostId} to be declared dead in the membership table");
+    }
+
     /// <summary>Stops every process gracefully (SIGTERM, bounded), as an operator restarting the cluster would.</summary>
     public async Task StopAllAsync()
     {

@@ -275,7 +275,7 @@ public sealed partial class VmGrain : IRemindable, IDisposable
         }
 
         // Once released, a source copy that could not be stopped is a stray: its agent stops it on its next heartbeat.
-        await HostRecord(migration.Source).ReleaseAsync(VmId);
+        await RetryAsync(() => HostRecord(migration.Source).ReleaseAsync(VmId));
         Record.Migration = null;
         await SaveAsync(state, message);
         await UnregisterMigrationReminderAsync();
@@ -334,7 +334,7 @@ public sealed partial class VmGrain : IRemindable, IDisposable
             await TryAsync(() => Agent(migration.Source).ResumeGuestAsync(ticket));
         }
 
-        await HostRecord(migration.Target).ReleaseAsync(VmId);
+        await RetryAsync(() => HostRecord(migration.Target).ReleaseAsync(VmId));
         Record.Migration = null;
         var message = $"migration to {migration.Target} {(outcome == OperationState.Cancelled ? "cancelled" : "failed")}: {reason}";
         await SaveAsync(migration.Live ? VmState.Running : VmState.Stopped, message);
@@ -396,6 +396,37 @@ public sealed partial class VmGrain : IRemindable, IDisposable
         }
 
         await running;
+    }
+
+    /// <summary>Before a failover acts on the guest's record, a migration that is still recorded (its run failed midway) is finished or undone.</summary>
+    private async Task SettleMigrationAsync(HostId deadHost)
+    {
+        await AbandonMigrationAsync(deadHost);
+        if (Record.Migration is not null)
+        {
+            _migration = RecoverMigrationAsync();
+            await _migration;
+        }
+    }
+
+    /// <summary>
+    /// A step of an undo or a cleanup that must happen, retried a few times (a second apart) while its grain is
+    /// unreachable: right after a silo dies, calls to grains that lived there fail until the directory catches up.
+    /// </summary>
+    private static async Task RetryAsync(Func<Task> step)
+    {
+        for (var attempt = 1; ; attempt++)
+        {
+            try
+            {
+                await step();
+                return;
+            }
+            catch (Exception e) when (attempt < 5 && IsUnreachable(e))
+            {
+                await Task.Delay(TimeSpan.FromSeconds(1));
+            }
+        }
     }
 
     private async Task<HostId?> FirstDownAsync(HostId source, HostId target)

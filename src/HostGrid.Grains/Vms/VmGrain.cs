@@ -151,7 +151,7 @@ public sealed partial class VmGrain : Grain, IVmGrain
 
     public async Task<VmFailoverOutcome> FailOverAsync(HostId deadHost)
     {
-        await AbandonMigrationAsync(deadHost);
+        await SettleMigrationAsync(deadHost);
         if (!Record.Exists || Record.Host != deadHost)
         {
             return new VmFailoverOutcome(VmId, VmFailoverResult.NotOnHost, Record.Host, Record.Epoch, "no longer on the dead host");
