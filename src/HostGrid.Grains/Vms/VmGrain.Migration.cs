@@ -277,13 +277,13 @@ public sealed partial class VmGrain : IRemindable, IDisposable
         // Once released, a source copy that could not be stopped is a stray: its agent stops it on its next heartbeat.
         await RetryAsync(() => HostRecord(migration.Source).ReleaseAsync(VmId));
         Record.Migration = null;
-        await SaveAsync(state, message);
-        await UnregisterMigrationReminderAsync();
+        await RetryAsync(() => SaveAsync(state, message));
+        await TryAsync(UnregisterMigrationReminderAsync);
         migration.Phase = MigrationPhase.Done;
         var summary = downtime is { } d
             ? $"moved from {migration.Source} to {migration.Target}: downtime {d.TotalMilliseconds:F1} ms, {migration.Result?.Rounds} rounds"
             : $"moved from {migration.Source} to {migration.Target}";
-        await Operation(migration).SaveAsync(MigrationOperation(migration, OperationState.Succeeded, message ?? summary, downtime));
+        await RetryAsync(() => Operation(migration).SaveAsync(MigrationOperation(migration, OperationState.Succeeded, message ?? summary, downtime)));
         LogMigrationCompleted(VmId, migration.OperationId, migration.Target, downtime?.TotalMilliseconds ?? 0);
         await AppendAsync(EventKinds.VmMigrated, summary);
         FollowGuest(migration.TargetSilo);
@@ -337,10 +337,10 @@ public sealed partial class VmGrain : IRemindable, IDisposable
         await RetryAsync(() => HostRecord(migration.Target).ReleaseAsync(VmId));
         Record.Migration = null;
         var message = $"migration to {migration.Target} {(outcome == OperationState.Cancelled ? "cancelled" : "failed")}: {reason}";
-        await SaveAsync(migration.Live ? VmState.Running : VmState.Stopped, message);
-        await UnregisterMigrationReminderAsync();
+        await RetryAsync(() => SaveAsync(migration.Live ? VmState.Running : VmState.Stopped, message));
+        await TryAsync(UnregisterMigrationReminderAsync);
         migration.Phase = MigrationPhase.Done;
-        await Operation(migration).SaveAsync(MigrationOperation(migration, outcome, reason));
+        await RetryAsync(() => Operation(migration).SaveAsync(MigrationOperation(migration, outcome, reason)));
         LogMigrationRolledBack(VmId, migration.OperationId, reason);
         await AppendAsync(EventKinds.VmMigrationFailed, message);
     }
@@ -410,8 +410,8 @@ public sealed partial class VmGrain : IRemindable, IDisposable
     }
 
     /// <summary>
-    /// A step of an undo or a cleanup that must happen, retried a few times (a second apart) while its grain is
-    /// unreachable: right after a silo dies, calls to grains that lived there fail until the directory catches up.
+    /// A step of an undo or a cleanup that must happen, retried (up to ten times, a second apart) while a grain it calls
+    /// is unreachable: right after a silo dies, calls to grains that lived there fail until the cluster declares it dead.
     /// </summary>
     private static async Task RetryAsync(Func<Task> step)
     {
@@ -422,7 +422,7 @@ public sealed partial class VmGrain : IRemindable, IDisposable
                 await step();
                 return;
             }
-            catch (Exception e) when (attempt < 5 && IsUnreachable(e))
+            catch (Exception e) when (attempt < 10 && IsUnreachable(e))
             {
                 await Task.Delay(TimeSpan.FromSeconds(1));
             }
