@@ -1,7 +1,6 @@
 using HostGrid.Contracts.Failover;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
-using Orleans.Configuration;
 
 namespace HostGrid.ChaosTests;
 
@@ -39,22 +38,7 @@ public sealed class ChaosClusterFixture : IAsyncLifetime
             });
         }
 
-        _client = new HostBuilder()
-            .UseOrleansClient(client =>
-            {
-                client.Configure<ClusterOptions>(o =>
-                {
-                    o.ClusterId = Cluster.ClusterId;
-                    o.ServiceId = Cluster.ClusterId;
-                });
-                client.UseAdoNetClustering(o =>
-                {
-                    o.Invariant = "Npgsql";
-                    o.ConnectionString = TestDatabase.ConnectionString;
-                });
-            })
-            .Build();
-        await _client.StartAsync();
+        _client = await ClusterClient.StartAsync(Cluster);
     }
 
     public async Task DisposeAsync()

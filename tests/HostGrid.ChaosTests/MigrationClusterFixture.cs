@@ -1,6 +1,5 @@
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
-using Orleans.Configuration;
 
 namespace HostGrid.ChaosTests;
 
@@ -32,22 +31,7 @@ public sealed class MigrationClusterFixture : IAsyncLifetime
     public async Task InitializeAsync()
     {
         await Cluster.StartAsync();
-        _client = new HostBuilder()
-            .UseOrleansClient(client =>
-            {
-                client.Configure<ClusterOptions>(o =>
-                {
-                    o.ClusterId = Cluster.ClusterId;
-                    o.ServiceId = Cluster.ClusterId;
-                });
-                client.UseAdoNetClustering(o =>
-                {
-                    o.Invariant = "Npgsql";
-                    o.ConnectionString = TestDatabase.ConnectionString;
-                });
-            })
-            .Build();
-        await _client.StartAsync();
+        _client = await ClusterClient.StartAsync(Cluster);
     }
 
     public async Task DisposeAsync()

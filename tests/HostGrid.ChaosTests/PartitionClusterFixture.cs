@@ -61,26 +61,14 @@ public sealed class PartitionClusterFixture : IAsyncLifetime
             });
         }
 
-        _client = new HostBuilder()
-            .UseOrleansClient(client =>
-            {
-                client.Configure<ClusterOptions>(o =>
-                {
-                    o.ClusterId = _cluster.ClusterId;
-                    o.ServiceId = _cluster.ClusterId;
-                });
-                client.UseAdoNetClustering(o =>
-                {
-                    o.Invariant = "Npgsql";
-                    o.ConnectionString = TestDatabase.ConnectionString;
-                });
-                // As the gateway does: a cut silo keeps its connections open, so bound calls and drop it from the
-                // gateway list within seconds (Orleans' defaults: 30 s and 1 min).
-                client.Configure<ClientMessagingOptions>(o => o.ResponseTimeout = TimeSpan.FromSeconds(5));
-                client.Configure<GatewayOptions>(o => o.GatewayListRefreshPeriod = TimeSpan.FromSeconds(2));
-            })
-            .Build();
-        await _client.StartAsync();
+        _client = await ClusterClient.StartAsync(_cluster, client =>
+        {
+            // As the gateway does: a cut silo keeps its connections open, so bound calls and drop it from the
+            // gateway list within seconds (Orleans' defaults: 30 s and 1 min).
+            client.Configure<ClientMessagingOptions>(o => o.ResponseTimeout = TimeSpan.FromSeconds(5));
+            client.Configure<GatewayOptions>(o => o.GatewayListRefreshPeriod = TimeSpan.FromSeconds(2));
+
+        });
     }
 
     public async Task DisposeAsync()

@@ -2,7 +2,6 @@ using HostGrid.Contracts.Operations;
 using HostGrid.Contracts.Rebalancing;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
-using Orleans.Configuration;
 using Xunit.Abstractions;
 using OperationState = HostGrid.Contracts.Operations.OperationState;
 
@@ -35,22 +34,7 @@ public sealed class RebalanceChaosTests : IAsyncLifetime
     public async Task InitializeAsync()
     {
         await Cluster.StartAsync();
-        _client = new HostBuilder()
-            .UseOrleansClient(client =>
-            {
-                client.Configure<ClusterOptions>(o =>
-                {
-                    o.ClusterId = Cluster.ClusterId;
-                    o.ServiceId = Cluster.ClusterId;
-                });
-                client.UseAdoNetClustering(o =>
-                {
-                    o.Invariant = "Npgsql";
-                    o.ConnectionString = TestDatabase.ConnectionString;
-                });
-            })
-            .Build();
-        await _client.StartAsync();
+        _client = await ClusterClient.StartAsync(Cluster);
     }
 
     public async Task DisposeAsync()

@@ -1,7 +1,6 @@
 using HostGrid.Contracts.Operations;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
-using Orleans.Configuration;
 using Xunit.Abstractions;
 using HostId = HostGrid.Contracts.HostId;
 using IVmGrain = HostGrid.Contracts.Vms.IVmGrain;
@@ -40,22 +39,7 @@ public sealed class SwitchOverChaosTests : IAsyncLifetime
     public async Task InitializeAsync()
     {
         await Cluster.StartAsync();
-        _client = new HostBuilder()
-            .UseOrleansClient(client =>
-            {
-                client.Configure<ClusterOptions>(o =>
-                {
-                    o.ClusterId = Cluster.ClusterId;
-                    o.ServiceId = Cluster.ClusterId;
-                });
-                client.UseAdoNetClustering(o =>
-                {
-                    o.Invariant = "Npgsql";
-                    o.ConnectionString = TestDatabase.ConnectionString;
-                });
-            })
-            .Build();
-        await _client.StartAsync();
+        _client = await ClusterClient.StartAsync(Cluster);
     }
 
     public async Task DisposeAsync()
