@@ -1,8 +1,10 @@
 #!/usr/bin/env bash
-# Runs a local HostGrid cluster: PostgreSQL, three agents (simulated hosts of different sizes) and the gateway.
-#   scripts/run-local.sh            start, wait until every host is Up, stay in the foreground; Ctrl-C stops all
-#   scripts/run-local.sh --detach   start and return; stop later with `scripts/run-local.sh stop`
-#   scripts/run-local.sh stop       stop a detached cluster (and its PostgreSQL)
+# Runs a local HostGrid cluster: PostgreSQL, three agents (hosts of different sizes) and the gateway.
+#   scripts/run-local.sh                  start, wait until every host is Up, stay in the foreground; Ctrl-C stops all
+#   scripts/run-local.sh --detach         start and return; stop later with `scripts/run-local.sh stop`
+#   scripts/run-local.sh --driver qemu    real guests: one QEMU process per guest (KVM or TCG, see README); installs
+#                                         QEMU with apt-get when missing and allowed (root)
+#   scripts/run-local.sh stop             stop a detached cluster (and its PostgreSQL)
 # Logs and pids: ${HOSTGRID_HOME:-.hostgrid}/local. The gateway listens on 127.0.0.1:${HOSTGRID_GATEWAY_PORT:-5080};
 # agents on ${HOSTGRID_SILO_PORT_BASE:-11110}+n (silo) and ${HOSTGRID_ORLEANS_GATEWAY_PORT_BASE:-30000}+n (Orleans gateway);
 # PostgreSQL on ${HOSTGRID_PG_PORT:-55432}. Set these to run a second cluster beside the first.
@@ -48,11 +50,33 @@ if [[ ${1:-} == stop ]]; then
   exit 0
 fi
 detach=false
-[[ ${1:-} == --detach ]] && detach=true
+driver=simulated
+while [[ $# -gt 0 ]]; do
+  case $1 in
+    --detach) detach=true ;;
+    --driver) driver=${2:-}; shift ;;
+    --driver=*) driver=${1#--driver=} ;;
+    *) echo "unknown argument: $1 (use --detach, --driver simulated|qemu, or stop)" >&2; exit 2 ;;
+  esac
+  shift
+done
+case $driver in
+  simulated|Simulated) driver=Simulated ;;
+  qemu|Qemu) driver=Qemu ;;
+  *) echo "unknown driver '$driver': simulated or qemu" >&2; exit 2 ;;
+esac
 
 if compgen -G "$state/*.pid" >/dev/null; then
   echo "a local cluster seems to run already (pids in $state); run 'scripts/run-local.sh stop' first" >&2
   exit 1
+fi
+
+if [[ $driver == Qemu ]]; then
+  "$root/scripts/ensure-qemu.sh"
+  # Guests' sockets, pid files and logs per host; their disks on storage every host sees (here: one folder).
+  export HostGrid__Qemu__StateDirectory=$home/qemu
+  export HostGrid__Qemu__DiskDirectory=$home/disks
+  echo "QEMU guests: state in $home/qemu, disks in $home/disks"
 fi
 
 echo "building ($config)..."
@@ -64,6 +88,7 @@ mkdir -p -- "$state"
 export HostGrid__Cluster__ConnectionString=$connection
 export HostGrid__Cluster__ClusterId=${HOSTGRID_CLUSTER_ID:-local}
 export DOTNET_ENVIRONMENT=Development
+export HostGrid__Agent__Driver=$driver
 $detach || trap 'echo; echo stopping...; stop_all; exit 0' INT TERM
 
 n=0
@@ -106,12 +131,19 @@ fi
 "$root/scripts/hostgrid" hosts list
 cat <<MSG
 
-HostGrid is running: gateway $HOSTGRID_GATEWAY, ${#hosts[@]} agents, PostgreSQL $connection
+HostGrid is running: gateway $HOSTGRID_GATEWAY, ${#hosts[@]} agents ($driver driver), PostgreSQL $connection
 Try:
   scripts/hostgrid vms create web-1 --cpus 2 --memory 2048
   scripts/hostgrid vms list
   scripts/hostgrid cluster
 MSG
+if [[ $driver == Qemu ]]; then
+  cat <<MSG
+  scripts/hostgrid vms create busy-1 --cpus 1 --memory 512 --label qemu.hostgrid.io/wss-mib=256 --label qemu.hostgrid.io/dirty-mib-s=50
+  scripts/hostgrid vms migrate busy-1 --to hv-2
+  kill -9 \$(cat $state/agent-hv-2.pid)    # its guests restart elsewhere; its QEMUs are killed by the lease watchdog
+MSG
+fi
 
 if $detach; then
   echo "Stop with: scripts/run-local.sh stop"

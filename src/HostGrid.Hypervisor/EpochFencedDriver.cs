@@ -66,6 +66,12 @@ public sealed class EpochFencedDriver : IDisposable
 
     public Task<bool> CheckHealthAsync(CancellationToken cancellationToken) => _inner.CheckHealthAsync(cancellationToken);
 
+    /// <summary>Whether the guests keep running when the agent dies: then a new agent adopts them, and the lease fences them.</summary>
+    public bool GuestsOutliveAgent => _inner is IGuestLease;
+
+    /// <summary>Extends the guests' lease after an acknowledged heartbeat; nothing for a driver whose guests die with the agent.</summary>
+    public void RenewLease(DateTimeOffset validUntil) => (_inner as IGuestLease)?.Renew(validUntil);
+
     /// <summary>Destination: prepares to receive the guest at the ticket's target epoch, which this host has now seen.</summary>
     public async Task<MigrationEndpoint> PrepareIncomingAsync(MigrationTicket ticket, GuestSpec spec, CancellationToken cancellationToken)
     {
@@ -90,6 +96,13 @@ public sealed class EpochFencedDriver : IDisposable
     {
         await AdmitAsync(ticket.VmId, ticket.SourceEpoch, cancellationToken);
         return await _inner.MigrateOutAsync(ticket, destination, progress, cancellationToken);
+    }
+
+    /// <summary>Destination: confirms the incoming copy is complete, if the target epoch is current.</summary>
+    public async Task ConfirmIncomingAsync(MigrationTicket ticket, CancellationToken cancellationToken)
+    {
+        await AdmitAsync(ticket.VmId, ticket.TargetEpoch, cancellationToken);
+        await _inner.ConfirmIncomingAsync(ticket, cancellationToken);
     }
 
     /// <summary>Destination: runs the verified copy at the target epoch, unless a newer epoch was seen.</summary>

@@ -23,8 +23,9 @@ public interface IHypervisorDriver
     Task<bool> CheckHealthAsync(CancellationToken cancellationToken);
 
     // Live migration. The VM grain drives these in order: destination PrepareIncoming, source MigrateOut (pre-copy and
-    // switch-over; returns with the source paused and a verified copy at the destination), then after Commit the
-    // destination ActivateIncoming and the source Stop; on a failure before Commit, destination AbortIncoming and source Resume.
+    // switch-over; returns with the source paused), destination ConfirmIncoming (the whole copy arrived and can run), then
+    // after Commit the destination ActivateIncoming and the source Stop; on a failure before Commit, destination
+    // AbortIncoming and source Resume.
 
     /// <summary>Destination: get ready to receive the guest's pages for <paramref name="ticket"/>; returns where to send them.</summary>
     Task<MigrationEndpoint> PrepareIncomingAsync(MigrationTicket ticket, GuestSpec spec, CancellationToken cancellationToken);
@@ -35,6 +36,12 @@ public interface IHypervisorDriver
     /// and <see cref="Contracts.Errors.MigrationFailedException"/> says why; cancelling the token cancels the same way.
     /// </summary>
     Task<MigrationResult> MigrateOutAsync(MigrationTicket ticket, MigrationEndpoint destination, IProgress<MigrationProgress>? progress, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// Destination: waits until the incoming copy for <paramref name="ticket"/> is complete and ready to run (not yet
+    /// running), or throws <see cref="Contracts.Errors.MigrationFailedException"/>. The move commits only after this.
+    /// </summary>
+    Task ConfirmIncomingAsync(MigrationTicket ticket, CancellationToken cancellationToken);
 
     /// <summary>Destination: run the verified incoming copy at the ticket's target epoch. Idempotent.</summary>
     Task ActivateIncomingAsync(MigrationTicket ticket, CancellationToken cancellationToken);

@@ -7,6 +7,7 @@ using HostGrid.Grains;
 using HostGrid.Grains.Events;
 using HostGrid.Grains.Hosting;
 using HostGrid.Hypervisor;
+using HostGrid.Hypervisor.Qemu;
 using HostGrid.Hypervisor.Simulated;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
@@ -30,6 +31,9 @@ public static class HostGridAgentExtensions
         var cluster = ValidatedOptions.Bind<HostGridClusterOptions, HostGridClusterOptionsValidator>(builder.Configuration, builder.Services, HostGridClusterOptions.SectionName);
         var agent = ValidatedOptions.Bind<HostGridAgentOptions, HostGridAgentOptionsValidator>(builder.Configuration, builder.Services, HostGridAgentOptions.SectionName);
         var simulated = builder.Configuration.GetSection(SimulatedHypervisorOptions.SectionName).Get<SimulatedHypervisorOptions>() ?? new();
+        var qemu = agent.Driver == HypervisorDriverKind.Qemu
+            ? ValidatedOptions.Bind<QemuOptions, QemuOptionsValidator>(builder.Configuration, builder.Services, QemuOptions.SectionName)
+            : new QemuOptions();
 
         var hosts = agent.Hosts
             .Select(h => new HostRegistration(new HostId(h.Id), new ResourceAmounts(h.Vcpus, h.MemoryMib, h.DiskGib), h.Labels))
@@ -73,14 +77,20 @@ public static class HostGridAgentExtensions
                 simulated.MigrationListenAddress = agent.AdvertisedAddress;
             }
 
-            silo.ServeHosts(hosts, (sp, host) => CreateDriver(agent.Driver, host, simulated, sp));
+            silo.ServeHosts(hosts, (sp, host) => CreateDriver(agent.Driver, host, simulated, qemu, sp));
         });
         return builder;
     }
 
-    private static IHypervisorDriver CreateDriver(HypervisorDriverKind kind, HostRegistration host, SimulatedHypervisorOptions simulated, IServiceProvider services) =>
+    private static IHypervisorDriver CreateDriver(HypervisorDriverKind kind, HostRegistration host, SimulatedHypervisorOptions simulated, QemuOptions qemu, IServiceProvider services) =>
         kind switch
         {
+            HypervisorDriverKind.Qemu => new QemuHypervisor(
+                host.HostId,
+                qemu,
+                services.GetRequiredService<TimeProvider>(),
+                services.GetRequiredService<ILogger<QemuHypervisor>>(),
+                services.GetRequiredService<IOptions<MigrationOptions>>().Value),
             HypervisorDriverKind.Simulated => new SimulatedHypervisor(
                 host.HostId,
                 simulated,

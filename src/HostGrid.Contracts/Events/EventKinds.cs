@@ -17,5 +17,6 @@ public static class EventKinds
     public const string HostDown = "host.down";
     public const string HostRejoined = "host.rejoined";
     public const string HostFenced = "host.fenced";
+    public const string AgentRestarted = "host.agent_restarted";
     public const string FailoverCompleted = "failover.completed";
 }

@@ -39,6 +39,10 @@ public interface IHostAgentGrain : IGrainWithStringKey
     [Alias("CancelMigration"), AlwaysInterleave, ResponseTimeout(CommandTimeout)]
     Task CancelMigrationAsync(string operationId);
 
+    /// <summary>Destination: waits until the incoming copy is complete and ready to run; the move commits only after this.</summary>
+    [Alias("ConfirmIncoming"), ResponseTimeout(CommandTimeout)]
+    Task ConfirmIncomingAsync(Migration.MigrationTicket ticket);
+
     /// <summary>Destination: run the verified copy at the ticket's target epoch (after the move committed).</summary>
     [Alias("ActivateIncoming"), ResponseTimeout(CommandTimeout)]
     Task ActivateIncomingAsync(Migration.MigrationTicket ticket);

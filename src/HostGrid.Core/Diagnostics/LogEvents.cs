@@ -36,6 +36,15 @@ public static class LogEvents
     public const int AgentFenced = 4005;
     public const int CoordinatorActivated = 4006;
     public const int CoordinatorLeaseNotRenewed = 4007;
+    public const int AgentAdoptedGuests = 4008;
+
+    // 8000: QEMU driver
+    public const int QemuGuestStarted = 8000;
+    public const int QemuGuestStopped = 8001;
+    public const int QemuGuestAdopted = 8002;
+    public const int QemuOrphanStopped = 8003;
+    public const int QemuMigrationFailed = 8007;
+    public const int QemuStopEscalated = 8008;
 
     // 6000: migration and maintenance
     public const int MigrationStarted = 6000;

@@ -6,10 +6,14 @@ namespace HostGrid.Core.Failover;
 /// <summary>The failure detector's rules: when a host is Down, when its guests may restart, and in what order.</summary>
 public static class FailureDetector
 {
-    /// <summary>Why the host is Down now, or null while it is alive. Membership's verdict and a failed hypervisor count at once.</summary>
+    /// <summary>
+    /// Why the host is Down now, or null while it is alive. Membership's verdict and a failed hypervisor count at once,
+    /// except that a dead silo whose guests outlive it only counts once its heartbeats are missed too: a restarted agent may
+    /// adopt them first, and the fence is counted from the last acknowledged heartbeat either way.
+    /// </summary>
     public static FailureCause? Verdict(HostLiveness host, DateTimeOffset now, FailoverOptions options)
     {
-        if (host.SiloDead)
+        if (host.SiloDead && !host.GuestsOutliveAgent)
         {
             return FailureCause.SiloDead;
         }

@@ -42,6 +42,8 @@ public sealed partial class DomainErrorInterceptor : Interceptor
         MigrationFailedException => new Status(StatusCode.Aborted, e.Message),
         StaleEpochException => new Status(StatusCode.Aborted, e.Message),
         HostUnreachableException => new Status(StatusCode.Unavailable, e.Message),
+        // A guest process that would not start or answer: another try, perhaps on another host, may succeed.
+        HypervisorFailedException => new Status(StatusCode.Unavailable, e.Message),
         SiloUnavailableException or OrleansMessageRejectionException or TimeoutException or GatewayTooBusyException
             => new Status(StatusCode.Unavailable, $"cluster unavailable: {FirstLine(e.Message)}"),
         OperationCanceledException => new Status(StatusCode.Cancelled, "request cancelled"),

@@ -74,10 +74,17 @@ public sealed partial class HostHeartbeatService : BackgroundService
             var guests = await driver.ListAsync(cancellationToken);
             var healthy = await driver.CheckHealthAsync(cancellationToken);
             var fencedItself = _isolation.StoppedGuestsWhileIsolated(driver.HostId);
-            var heartbeat = new HostHeartbeat(driver.HostId, LoadOf(registration.Capacity, guests), guests, healthy, fencedItself);
+            var heartbeat = new HostHeartbeat(driver.HostId, LoadOf(registration.Capacity, guests), guests, healthy, fencedItself, driver.GuestsOutliveAgent);
             var report = ReportAsync(host, driver, heartbeat, cancellationToken);
+            // The guests' lease counts from before the call: the coordinator's acknowledgement, and its fence, come later.
+            var sentAt = _time.GetUtcNow();
             var ack = await AcknowledgedHeartbeatAsync(coordinator, heartbeat, cancellationToken);
             _isolation.Acknowledged(driver.HostId);
+            if (!ack.Fenced)
+            {
+                driver.RenewLease(sentAt + _options.IsolationTimeout);
+            }
+
             if (fencedItself)
             {
                 _isolation.Reported(driver.HostId);

@@ -37,4 +37,7 @@ public sealed class CoordinatedHost
     [Id(5)] public DateTimeOffset LastAck { get; set; }
 
     [Id(6)] public DateTimeOffset DeclaredAt { get; set; }
+
+    /// <summary>The host's guests outlive its agent (its last heartbeat said so): a new agent silo adopts them.</summary>
+    [Id(7)] public bool GuestsOutliveAgent { get; set; }
 }

@@ -15,6 +15,9 @@ public sealed partial class FailoverCoordinatorGrain
     [LoggerMessage(EventId = LogEvents.HostRejoined, Level = LogLevel.Information, Message = "Host {HostId} fenced itself and rejoined")]
     private partial void LogRejoined(HostId hostId);
 
+    [LoggerMessage(EventId = LogEvents.AgentAdoptedGuests, Level = LogLevel.Information, Message = "Host {HostId} is served by a new agent, which adopted {GuestCount} running guests")]
+    private partial void LogAgentAdopted(HostId hostId, int guestCount);
+
     [LoggerMessage(EventId = LogEvents.CoordinatorLeaseNotRenewed, Level = LogLevel.Warning, Message = "Failover coordinator could not renew its acknowledgement lease; acknowledgements end at {Horizon}: {Reason}")]
     private partial void LogAckLeaseNotRenewed(DateTimeOffset horizon, string reason);
 }

@@ -103,7 +103,14 @@ public sealed partial class FailoverCoordinatorGrain : Grain, IFailoverCoordinat
         // Equals, not !=: a SiloAddress read back from storage is not the interned instance a message carries.
         if (!host.Down && !agentSilo.Equals(host.AgentSilo))
         {
-            if (host.AgentSilo is not null)
+            if (host.AgentSilo is not null && heartbeat.GuestsOutliveAgent)
+            {
+                // A restarted agent adopted the guests its predecessor left running; they were fenced by their lease if
+                // it lapsed, and the host is not Down, so nothing restarted them elsewhere.
+                Record(ClusterEvent.ForHost(EventKinds.AgentRestarted, hostId, $"a new agent serves the host and adopted {heartbeat.Guests.Count} running guests"));
+                LogAgentAdopted(hostId, heartbeat.Guests.Count);
+            }
+            else if (host.AgentSilo is not null)
             {
                 // A new agent process serves the host: the old one died, and its guests with it.
                 var lastAck = _liveness.TryGetValue(hostId, out var l) ? l.LastAck : now;
@@ -112,6 +119,12 @@ public sealed partial class FailoverCoordinatorGrain : Grain, IFailoverCoordinat
             }
 
             host.AgentSilo = agentSilo;
+            host.GuestsOutliveAgent = heartbeat.GuestsOutliveAgent;
+            await _state.WriteStateAsync();
+        }
+        else if (host.GuestsOutliveAgent != heartbeat.GuestsOutliveAgent)
+        {
+            host.GuestsOutliveAgent = heartbeat.GuestsOutliveAgent;
             await _state.WriteStateAsync();
         }
 
@@ -180,7 +193,7 @@ public sealed partial class FailoverCoordinatorGrain : Grain, IFailoverCoordinat
         {
             var (lastAck, healthy) = _liveness.TryGetValue(hostId, out var l) ? l : (now, true);
             var siloDead = host.AgentSilo is { } silo && membership.GetSiloStatus(silo) == SiloStatus.Dead;
-            if (FailureDetector.Verdict(new HostLiveness(hostId, lastAck, siloDead, healthy), now, _options) is { } cause)
+            if (FailureDetector.Verdict(new HostLiveness(hostId, lastAck, siloDead, healthy, host.GuestsOutliveAgent), now, _options) is { } cause)
             {
                 await DeclareDownAsync(hostId, host, cause, lastAck, now);
             }

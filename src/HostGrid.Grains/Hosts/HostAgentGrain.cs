@@ -116,6 +116,9 @@ public sealed partial class HostAgentGrain : Grain, IHostAgentGrain
         return Task.CompletedTask;
     }
 
+    public Task ConfirmIncomingAsync(MigrationTicket ticket) =>
+        FencedAsync(ticket.VmId, ticket.TargetEpoch, () => _driver.ConfirmIncomingAsync(ticket, CancellationToken.None));
+
     public Task ActivateIncomingAsync(MigrationTicket ticket) =>
         FencedAsync(ticket.VmId, ticket.TargetEpoch, async () =>
         {

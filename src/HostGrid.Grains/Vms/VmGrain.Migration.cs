@@ -215,6 +215,8 @@ public sealed partial class VmGrain : IRemindable, IDisposable
 
         migration.Result = await copy;
         _switchOverReturnedAt = Stopwatch.GetTimestamp();
+        // A real hypervisor may still be loading the last pages when the source says done: commit only on a whole copy.
+        await Agent(migration.Target).ConfirmIncomingAsync(ticket).WaitAsync(cancel);
         if (migration.CancelRequested)
         {
             throw new OperationCanceledException("cancelled");

@@ -184,6 +184,24 @@ public sealed class SimulatedHypervisor : IHypervisorDriver, IDisposable
         }
     }
 
+    /// <summary>The copy is verified page by page at the switch-over already: this only checks it is still here.</summary>
+    public Task ConfirmIncomingAsync(MigrationTicket ticket, CancellationToken cancellationToken)
+    {
+        if (_guests.TryGetValue(ticket.VmId, out var running) && running.Epoch == ticket.TargetEpoch)
+        {
+            return Task.CompletedTask; // already activated
+        }
+
+        if (!_incoming.TryGetValue(ticket.VmId, out var receiver) || receiver.Ticket.OperationId != ticket.OperationId)
+        {
+            throw new MigrationFailedException($"{HostId} holds no incoming copy of vm {ticket.VmId} for operation {ticket.OperationId}");
+        }
+
+        return receiver.State == IncomingState.Verified
+            ? Task.CompletedTask
+            : throw new MigrationFailedException($"{HostId} holds no verified copy of vm {ticket.VmId}: {receiver.Failure ?? receiver.State.ToString()}");
+    }
+
     public async Task ActivateIncomingAsync(MigrationTicket ticket, CancellationToken cancellationToken)
     {
         if (_guests.TryGetValue(ticket.VmId, out var running) && running.Epoch == ticket.TargetEpoch)

@@ -1,0 +1,2 @@
+global using HostGrid.Contracts;
+global using HostGrid.Contracts.Hosts;

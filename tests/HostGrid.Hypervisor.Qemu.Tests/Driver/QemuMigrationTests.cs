@@ -1,0 +1,173 @@
+using HostGrid.Contracts;
+using HostGrid.Contracts.Errors;
+using HostGrid.Contracts.Migration;
+using HostGrid.Core.Migration;
+using HostGrid.Hypervisor.Qemu.Tests.TestGuest;
+using Xunit;
+
+namespace HostGrid.Hypervisor.Qemu.Tests.Driver;
+
+/// <summary>Live migration between two QEMU drivers on loopback, in the order the VM grain drives it.</summary>
+[Trait("Category", "Qemu")]
+public sealed class QemuMigrationTests
+{
+    private static readonly TimeSpan Bound = TimeSpan.FromSeconds(90);
+
+    [Fact]
+    public async Task Migrate_DirtyingGuest_RamAndCounterContinueOnTheDestination()
+    {
+        if (!TestGuestQemu.CanRun())
+        {
+            return;
+        }
+
+        await using var hosts = new QemuHosts();
+        var source = hosts.Driver("hv-1");
+        var target = hosts.Driver("hv-2");
+        var vm = new VmId("web-1");
+        var spec = QemuHosts.Spec(memoryMib: 128, workingSetMib: 32, dirtyMibPerSecond: 20);
+        using var bound = new CancellationTokenSource(Bound);
+        await source.StartAsync(vm, spec, 1, bound.Token);
+        ulong ticksBefore;
+        await using (var probe = await hosts.ProbeAsync(source, vm, bound.Token))
+        {
+            await probe.WaitReadyAsync(TimeSpan.FromSeconds(20), bound.Token);
+            await Task.Delay(300, bound.Token); // let it dirty pages for a while
+            ticksBefore = (await probe.ReadStatusAsync(bound.Token)).Ticks;
+        }
+
+        var ticket = new MigrationTicket("op-1", vm, SourceEpoch: 1, TargetEpoch: 2);
+        var endpoint = await target.PrepareIncomingAsync(ticket, spec, bound.Token);
+        var progress = new List<MigrationProgress>();
+        var result = await source.MigrateOutAsync(ticket, endpoint, new Progress<MigrationProgress>(p => { lock (progress) { progress.Add(p); } }), bound.Token);
+        await target.ConfirmIncomingAsync(ticket, bound.Token);
+        Assert.Empty(await target.ListAsync(bound.Token)); // not running before the commit
+        await target.ActivateIncomingAsync(ticket, bound.Token);
+        await source.StopAsync(vm, bound.Token);
+
+        Assert.True(result.Rounds >= 1 && result.BytesSent > 0, $"rounds {result.Rounds}, bytes {result.BytesSent}");
+        Assert.NotNull(result.HypervisorDowntime);
+        Assert.True(result.SwitchOverDuration < TimeSpan.FromSeconds(5), $"switch-over {result.SwitchOverDuration.TotalMilliseconds} ms");
+        Assert.Equal((vm, 2L, true), Assert.Single(await target.ListAsync(bound.Token)) is var g ? (g.VmId, g.Epoch, g.Running) : default);
+        Assert.Empty(await source.ListAsync(bound.Token));
+        Assert.Null(hosts.Pid(source, vm));
+        await using (var probe = await hosts.ProbeAsync(target, vm, bound.Token))
+        {
+            var (status, check) = await probe.CheckMemoryAsync(bound.Token);
+            Assert.True(check.Ok, $"RAM on the destination: {check}");
+            Assert.True(status.Ticks > ticksBefore, $"ticks went from {ticksBefore} to {status.Ticks}: the guest continued, it did not boot again");
+            Assert.Equal(0u, status.Errors);
+            var later = await probe.ReadStatusAsync(bound.Token);
+            await Task.Delay(100, bound.Token);
+            Assert.True((await probe.ReadStatusAsync(bound.Token)).Ticks > later.Ticks, "the guest runs on the destination");
+        }
+    }
+
+    [Fact]
+    public async Task Migrate_DestinationKilledDuringPreCopy_SourceKeepsRunning()
+    {
+        if (!TestGuestQemu.CanRun())
+        {
+            return;
+        }
+
+        await using var hosts = new QemuHosts();
+        var options = hosts.Options;
+        options.MigrationBandwidthMibPerSecond = 16; // slow enough to kill the destination mid-way
+        var source = hosts.Driver("hv-1", options: options);
+        var target = hosts.Driver("hv-2");
+        var vm = new VmId("web-1");
+        var spec = QemuHosts.Spec(memoryMib: 256, workingSetMib: 128, dirtyMibPerSecond: 5);
+        using var bound = new CancellationTokenSource(Bound);
+        await source.StartAsync(vm, spec, 1, bound.Token);
+        await using (var probe = await hosts.ProbeAsync(source, vm, bound.Token))
+        {
+            await probe.WaitReadyAsync(TimeSpan.FromSeconds(20), bound.Token);
+        }
+
+        var ticket = new MigrationTicket("op-1", vm, 1, 2);
+        var endpoint = await target.PrepareIncomingAsync(ticket, spec, bound.Token);
+        var migrating = source.MigrateOutAsync(ticket, endpoint, new Progress<MigrationProgress>(p =>
+        {
+            if (p.BytesSent > 8 << 20 && hosts.Pid(target, vm) is { } pid)
+            {
+                Kill(pid);
+            }
+        }), bound.Token);
+
+        var error = await Assert.ThrowsAsync<MigrationFailedException>(() => migrating);
+        await target.AbortIncomingAsync(ticket, bound.Token);
+
+        Assert.Contains("web-1", error.Message, StringComparison.Ordinal);
+        var guest = Assert.Single(await source.ListAsync(bound.Token));
+        Assert.True(guest.Running, "the source copy runs on");
+        Assert.Null(hosts.Pid(target, vm));
+        await using (var probe = await hosts.ProbeAsync(source, vm, bound.Token))
+        {
+            var before = (await probe.ReadStatusAsync(bound.Token)).Ticks;
+            await Task.Delay(100, bound.Token);
+            Assert.True((await probe.ReadStatusAsync(bound.Token)).Ticks > before);
+        }
+    }
+
+    [Fact]
+    public async Task Migrate_Cancelled_SourceRunsOn_DestinationDropped_ThenResumeAfterCompletedMoveRunsSourceAgain()
+    {
+        if (!TestGuestQemu.CanRun())
+        {
+            return;
+        }
+
+        await using var hosts = new QemuHosts();
+        var options = hosts.Options;
+        options.MigrationBandwidthMibPerSecond = 16;
+        var source = hosts.Driver("hv-1", options: options);
+        var target = hosts.Driver("hv-2");
+        var vm = new VmId("web-1");
+        var spec = QemuHosts.Spec(memoryMib: 256, workingSetMib: 128);
+        using var bound = new CancellationTokenSource(Bound);
+        await source.StartAsync(vm, spec, 1, bound.Token);
+        await using (var probe = await hosts.ProbeAsync(source, vm, bound.Token))
+        {
+            await probe.WaitReadyAsync(TimeSpan.FromSeconds(20), bound.Token);
+        }
+
+        var ticket = new MigrationTicket("op-1", vm, 1, 2);
+        var endpoint = await target.PrepareIncomingAsync(ticket, spec, bound.Token);
+        using var cancel = CancellationTokenSource.CreateLinkedTokenSource(bound.Token);
+        var migrating = source.MigrateOutAsync(ticket, endpoint, new Progress<MigrationProgress>(p =>
+        {
+            if (p.BytesSent > 4 << 20)
+            {
+                cancel.Cancel();
+            }
+        }), cancel.Token);
+
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => migrating);
+        await target.AbortIncomingAsync(ticket, bound.Token);
+        Assert.True(Assert.Single(await source.ListAsync(bound.Token)).Running);
+        Assert.Null(hosts.Pid(target, vm));
+
+        // A move that completed in QEMU but did not commit: the source, paused, runs again on Resume.
+        var second = new MigrationTicket("op-2", vm, 1, 3);
+        var endpoint2 = await target.PrepareIncomingAsync(second, spec, bound.Token);
+        await source.MigrateOutAsync(second, endpoint2, null, CancellationToken.None).WaitAsync(bound.Token);
+        Assert.False(Assert.Single(await source.ListAsync(bound.Token)).Running);
+        await target.AbortIncomingAsync(second, bound.Token);
+        await source.ResumeAsync(second, bound.Token);
+        Assert.True(Assert.Single(await source.ListAsync(bound.Token)).Running);
+    }
+
+    private static void Kill(int pid)
+    {
+        try
+        {
+            using var process = System.Diagnostics.Process.GetProcessById(pid);
+            process.Kill();
+        }
+        catch (Exception e) when (e is ArgumentException or InvalidOperationException)
+        {
+            // gone already
+        }
+    }
+}
