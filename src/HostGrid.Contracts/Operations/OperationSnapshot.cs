@@ -5,7 +5,8 @@ namespace HostGrid.Contracts.Operations;
 /// <summary>
 /// A read of one long-running operation. A migration fills <see cref="VmId"/>, the hosts, <see cref="Phase"/>,
 /// <see cref="Progress"/> and, once switched over, <see cref="Downtime"/>; a drain fills <see cref="SourceHost"/>
-/// (the host drained) and <see cref="Drain"/>; a rebalance fills <see cref="Rebalance"/>.
+/// (the host drained) and <see cref="Drain"/>; a rebalance fills <see cref="Rebalance"/>. <see cref="HypervisorDowntime"/> is the
+/// pause as a real hypervisor reports it (QEMU), beside HostGrid's own <see cref="Downtime"/>.
 /// </summary>
 [GenerateSerializer, Immutable, Alias("hostgrid.OperationSnapshot")]
 public sealed record OperationSnapshot(
@@ -24,7 +25,8 @@ public sealed record OperationSnapshot(
     [property: Id(12)] DateTimeOffset? CompletedAt,
     [property: Id(13)] DrainProgress? Drain,
     [property: Id(14)] bool CancelRequested,
-    [property: Id(15)] Rebalancing.RebalanceProgress? Rebalance = null)
+    [property: Id(15)] Rebalancing.RebalanceProgress? Rebalance = null,
+    [property: Id(16)] TimeSpan? HypervisorDowntime = null)
 {
     public bool IsFinished => State != OperationState.Running;
 }

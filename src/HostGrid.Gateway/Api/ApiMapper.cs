@@ -308,6 +308,11 @@ public static partial class ApiMapper
             message.ThrottlePercent = progress.ThrottlePercent;
         }
 
+        if (operation.HypervisorDowntime is { } hypervisorDowntime)
+        {
+            message.HypervisorDowntime = Duration.FromTimeSpan(hypervisorDowntime);
+        }
+
         if (operation.Downtime is { } downtime)
         {
             message.Downtime = Duration.FromTimeSpan(downtime);

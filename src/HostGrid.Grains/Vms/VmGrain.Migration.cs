@@ -512,6 +512,7 @@ public sealed partial class VmGrain : IRemindable, IDisposable
             now,
             state == OperationState.Running ? null : now,
             null,
-            migration.CancelRequested);
+            migration.CancelRequested,
+            HypervisorDowntime: downtime is null ? null : migration.Result?.HypervisorDowntime);
     }
 }
