@@ -94,6 +94,54 @@ public sealed class QemuClusterTests : IClassFixture<QemuClusterFixture>
     }
 
     [Fact]
+    public async Task Migrate_DestinationAgentKilledMidPreCopy_SourceRunsOn_DestinationCopyFenced()
+    {
+        if (!QemuClusterFixture.CanRun())
+        {
+            return;
+        }
+
+        using var bound = new CancellationTokenSource(TimeSpan.FromMinutes(2));
+        var vm = await CreateAsync("mig-kill", workingSetMib: 200, dirtyMibPerSecond: 5);
+        await using (var probe = await _fixture.ProbeAsync(vm.HostId, "mig-kill", bound.Token))
+        {
+            await probe.WaitReadyAsync(TimeSpan.FromSeconds(30), bound.Token);
+        }
+
+        var target = QemuClusterFixture.Specs.Select(s => s.HostId).First(h => h != vm.HostId);
+        var operations = new OperationService.OperationServiceClient(Cluster.Channel);
+        var operation = await Cluster.Vms.MigrateVmAsync(new MigrateVmRequest { Name = "vms/mig-kill", TargetHostId = target });
+        // 200 MiB at 64 MiB/s: seconds of pre-copy to act in.
+        await Eventually.Async(
+            async () => await operations.GetOperationAsync(new GetOperationRequest { Name = operation.Name }),
+            op => op.BytesSent > 16 << 20 || op.State != OperationState.Running,
+            TimeSpan.FromSeconds(30),
+            "pre-copy under way");
+        Cluster.KillAgent(target);
+
+        var done = await Eventually.Async(
+            async () => await operations.GetOperationAsync(new GetOperationRequest { Name = operation.Name }),
+            op => op.State != OperationState.Running,
+            TimeSpan.FromSeconds(60),
+            "the migration to end");
+        Assert.True(done.State == OperationState.Failed, $"migration {done.State}: {done.Message}");
+        var after = await GetAsync("mig-kill");
+        Assert.Equal((VmState.Running, vm.HostId, vm.Epoch), (after.State, after.HostId, after.Epoch));
+        await using (var probe = await _fixture.ProbeAsync(vm.HostId, "mig-kill", bound.Token))
+        {
+            var before = (await probe.ReadStatusAsync(bound.Token)).Ticks;
+            await Task.Delay(200, bound.Token);
+            Assert.True((await probe.ReadStatusAsync(bound.Token)).Ticks > before, "the source copy runs on");
+        }
+
+        // The destination's QEMU outlived its agent, paused (-S): its lease lapses and the watchdog kills it.
+        await WaitAsync(() => _fixture.QemuPid(target, "mig-kill") is null, "the dead destination's copy to be killed");
+        Assert.Equal(vm.HostId, (await GetAsync("mig-kill")).HostId);
+        await RestoreAsync(target);
+        await DeleteAsync("mig-kill");
+    }
+
+    [Fact]
     public async Task KillAgent_GuestsRestartElsewhere_NoQemuOfTheDeadHostRunsBesideThem()
     {
         if (!QemuClusterFixture.CanRun())
