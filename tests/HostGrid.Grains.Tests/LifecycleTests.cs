@@ -34,6 +34,25 @@ public sealed class LifecycleTests : IClassFixture<SimulatedClusterFixture>
     }
 
     [Fact]
+    public async Task GuestVanishesFromItsHost_RestartedAtANewEpoch()
+    {
+        var vm = _cluster.Client.GetGrain<IVmGrain>("lost-1");
+        var created = await vm.CreateAsync(new CreateVmCommand(Specs.Small()));
+        var host = created.Host!.Value;
+
+        // The copy dies behind the grain's back (a QEMU process killed, or fenced while its agent was away).
+        await _cluster.Hypervisors[host].StopAsync(created.VmId, CancellationToken.None);
+
+        var restarted = await Eventually.Async(
+            vm.GetAsync,
+            v => v.State == VmState.Running && v.Epoch > created.Epoch,
+            TimeSpan.FromSeconds(20),
+            "the lost guest restarted");
+        Assert.Contains(await _cluster.DriverOf(restarted.Host!.Value).ListAsync(CancellationToken.None), g => g.VmId == created.VmId && g.Epoch == restarted.Epoch);
+        await vm.DeleteAsync();
+    }
+
+    [Fact]
     public async Task CreateStopped_ReservesButDoesNotRun()
     {
         var vm = _cluster.Client.GetGrain<IVmGrain>("cold-1");

@@ -28,6 +28,14 @@ public interface IVmGrain : IGrainWithStringKey
     [Alias("FailOver")]
     Task<Failover.VmFailoverOutcome> FailOverAsync(HostId deadHost);
 
+    /// <summary>
+    /// The guest's copy on <paramref name="host"/> is gone while its record says it runs there (its process died, or was
+    /// fenced while its agent was away): restart it like a failover does. A no-op unless the guest should run there and no
+    /// migration is under way.
+    /// </summary>
+    [Alias("GuestLost"), OneWay]
+    Task GuestLostAsync(HostId host);
+
     /// <summary>A Pending guest that should run tries placement again (capacity may have appeared); a no-op otherwise.</summary>
     [Alias("RetryPending"), OneWay]
     Task RetryPendingAsync();

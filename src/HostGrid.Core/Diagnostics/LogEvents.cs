@@ -26,6 +26,7 @@ public static class LogEvents
     public const int VmDeleted = 2005;
     public const int VmFailedOver = 2006;
     public const int VmFailoverPending = 2007;
+    public const int VmGuestLost = 2008;
 
     // 4000: failure detection and failover
     public const int HostDeclaredDown = 4000;

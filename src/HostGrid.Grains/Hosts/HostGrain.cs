@@ -22,6 +22,7 @@ public sealed partial class HostGrain : Grain, IHostGrain
     private IReadOnlyList<GuestStatus> _guests = [];
     private bool _hypervisorHealthy = true;
     private HostStatus _lastReportedStatus = HostStatus.Joining;
+    private readonly Dictionary<VmId, DateTimeOffset> _missingSince = [];
 
     public HostGrain(
         [PersistentState("host", HostGridStorage.ProviderName)] IPersistentState<HostState> state,
@@ -68,7 +69,34 @@ public sealed partial class HostGrain : Grain, IHostGrain
         IReadOnlyList<GuestStatus> strays = heartbeat.Guests
             .Where(g => g.Running && !_state.State.Reservations.ContainsKey(g.VmId))
             .ToList();
+        ReportLostGuests(heartbeat);
         return Task.FromResult(strays);
+    }
+
+    /// <summary>
+    /// A guest reserved here that the host has not reported for as long as a silent host takes to be declared Down (its
+    /// process died, or was fenced while its agent was away) is handed to its VM grain, which restarts it if it should run
+    /// here; asked again after each such period while it stays missing.
+    /// </summary>
+    private void ReportLostGuests(HostHeartbeat heartbeat)
+    {
+        var now = _time.GetUtcNow();
+        var grace = _failover.HeartbeatInterval * _failover.MissedHeartbeats;
+        var reported = heartbeat.Guests.Select(g => g.VmId).ToHashSet();
+        foreach (var vmId in _missingSince.Keys.Where(v => reported.Contains(v) || !_state.State.Reservations.ContainsKey(v)).ToList())
+        {
+            _missingSince.Remove(vmId);
+        }
+
+        foreach (var vmId in _state.State.Reservations.Keys.Where(v => !reported.Contains(v)))
+        {
+            var since = _missingSince.TryAdd(vmId, now) ? now : _missingSince[vmId];
+            if (now - since >= grace)
+            {
+                _missingSince[vmId] = now;
+                GrainFactory.GetGrain<IVmGrain>(vmId.Value).GuestLostAsync(HostId).Ignore();
+            }
+        }
     }
 
     public Task<IReadOnlyList<GuestStatus>> GetGuestLoadsAsync() => Task.FromResult(_guests);

@@ -26,6 +26,9 @@ public sealed partial class VmGrain
     [LoggerMessage(EventId = LogEvents.VmFailedOver, Level = LogLevel.Warning, Message = "Vm {VmId} failed over from dead host {DeadHost} to {HostId} at epoch {Epoch}")]
     private partial void LogFailedOver(VmId vmId, HostId deadHost, HostId hostId, long epoch);
 
+    [LoggerMessage(EventId = LogEvents.VmGuestLost, Level = LogLevel.Warning, Message = "Vm {VmId} should run on host {HostId} at epoch {Epoch} but its host has not reported it: restarting it")]
+    private partial void LogGuestLost(VmId vmId, HostId hostId, long epoch);
+
     [LoggerMessage(EventId = LogEvents.VmFailoverPending, Level = LogLevel.Warning, Message = "Vm {VmId} from dead host {DeadHost} is pending: {Reason}")]
     private partial void LogFailoverPending(VmId vmId, HostId deadHost, string reason);
 

@@ -1,3 +1,4 @@
+using HostGrid.Core.Failover;
 using HostGrid.Contracts.Cluster;
 using HostGrid.Contracts.Errors;
 using HostGrid.Contracts.Events;
@@ -6,6 +7,7 @@ using HostGrid.Grains.Events;
 using HostGrid.Core.Placement;
 using HostGrid.Core.Validation;
 using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
 
 namespace HostGrid.Grains.Vms;
 
@@ -22,13 +24,18 @@ public sealed partial class VmGrain : Grain, IVmGrain
     private readonly IEventLog _events;
     private readonly ILogger<VmGrain> _logger;
 
+    /// <summary>A guest started this recently may not be in its host's heartbeats yet.</summary>
+    private readonly TimeSpan _guestLostGrace;
+
     public VmGrain(
         [PersistentState("vm", HostGridStorage.ProviderName)] IPersistentState<VmRecord> record,
         Scheduler scheduler,
         TimeProvider time,
         IEventLog events,
+        IOptions<FailoverOptions> failover,
         ILogger<VmGrain> logger)
     {
+        _guestLostGrace = failover.Value.HeartbeatInterval * failover.Value.MissedHeartbeats;
         _record = record;
         _scheduler = scheduler;
         _time = time;
@@ -157,13 +164,35 @@ public sealed partial class VmGrain : Grain, IVmGrain
             return new VmFailoverOutcome(VmId, VmFailoverResult.NotOnHost, Record.Host, Record.Epoch, "no longer on the dead host");
         }
 
+        return await RestartAwayFromAsync(deadHost, $"host {deadHost} is down");
+    }
+
+    public async Task GuestLostAsync(HostId host)
+    {
+        if (!Record.Exists || Record.Host != host || Record.Migration is not null
+            || Record.State != VmState.Running || Record.DesiredState != VmState.Running
+            || _time.GetUtcNow() - Record.UpdatedAt < _guestLostGrace)
+        {
+            return; // not expected to run there (stopped, moving, just started): nothing is lost
+        }
+
+        LogGuestLost(VmId, host, Record.Epoch);
+        await RestartAwayFromAsync(host, $"its copy on {host} is gone");
+    }
+
+    /// <summary>
+    /// Restarts a guest whose copy on <paramref name="host"/> no longer runs (the host is fenced, or the copy vanished):
+    /// releases the host's capacity, raises the epoch so any command from before is stale, and places the guest again.
+    /// </summary>
+    private async Task<VmFailoverOutcome> RestartAwayFromAsync(HostId host, string why)
+    {
+        var deadHost = host;
         if (Spec.RestartPriority == RestartPriority.Disabled)
         {
-            await SaveAsync(VmState.Failed, $"host {deadHost} is down; restart priority is disabled");
+            await SaveAsync(VmState.Failed, $"{why}; restart priority is disabled");
             return new VmFailoverOutcome(VmId, VmFailoverResult.Skipped, deadHost, Record.Epoch, "restart priority disabled");
         }
 
-        // The dead host is fenced: raising the epoch makes any command from before the failure stale.
         await GrainFactory.GetGrain<IHostGrain>(deadHost.Value).ReleaseAsync(VmId);
         Record.Host = null;
         Record.Epoch++;
@@ -174,14 +203,14 @@ public sealed partial class VmGrain : Grain, IVmGrain
         }
         catch (InsufficientCapacityException e)
         {
-            await SaveAsync(VmState.Pending, $"host {deadHost} is down; waiting for capacity: {e.Message}");
+            await SaveAsync(VmState.Pending, $"{why}; waiting for capacity: {e.Message}");
             LogFailoverPending(VmId, deadHost, e.Message);
-            await AppendAsync(EventKinds.VmPending, $"host {deadHost} is down; pending: {e.Message}");
+            await AppendAsync(EventKinds.VmPending, $"{why}; pending: {e.Message}");
             return new VmFailoverOutcome(VmId, VmFailoverResult.Pending, null, Record.Epoch, e.Message);
         }
 
         LogFailedOver(VmId, deadHost, Record.Host!.Value, Record.Epoch);
-        await AppendAsync(EventKinds.VmFailedOver, $"host {deadHost} is down; restarted on {Record.Host}");
+        await AppendAsync(EventKinds.VmFailedOver, $"{why}; restarted on {Record.Host}");
         return new VmFailoverOutcome(VmId, VmFailoverResult.Restarted, Record.Host, Record.Epoch, null);
     }
 

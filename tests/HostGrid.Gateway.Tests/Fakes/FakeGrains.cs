@@ -67,6 +67,8 @@ internal sealed class FakeVmGrain(Func<HostId?, OperationSnapshot> migrate) : IV
 
     public Task RetryPendingAsync() => throw new NotSupportedException();
 
+    public Task GuestLostAsync(HostId host) => throw new NotSupportedException();
+
     public Task DeleteAsync() => throw new NotSupportedException();
 }
 
