@@ -151,19 +151,18 @@ public sealed partial class QemuHypervisor
         }
 
         var guest = IncomingCopy(ticket);
-        await WaitIncomingCompleteAsync(guest, cancellationToken);
+        if (!guest.IncomingComplete)
+        {
+            await WaitIncomingCompleteAsync(guest, cancellationToken);
+        }
+
         if (running is not null)
         {
             await ShutDownAsync(_guests, running, graceful: false, cancellationToken); // an older local copy never runs beside it
         }
 
-        var resumed = guest.Qmp.WaitForEventAsync("RESUME", null, _options.CommandTimeout, cancellationToken);
-        Observe(resumed);
+        // The guest is paused here until now: the pause ends with this command (cont starts the vCPUs before it replies).
         await guest.Qmp.ExecuteAsync("cont", null, cancellationToken);
-        if (await guest.StatusAsync(_options.CommandTimeout, cancellationToken) != "running")
-        {
-            await resumed;
-        }
 
         guest.Record = guest.Record with { IncomingOperation = null };
         guest.Record.Save(guest.Files);
@@ -213,6 +212,8 @@ public sealed partial class QemuHypervisor
             {
                 throw new MigrationFailedException($"the incoming copy of vm {guest.VmId} on {HostId} {status}");
             }
+
+            guest.IncomingComplete = true;
         }
         catch (Exception e) when (e is IOException or TimeoutException or QmpException)
         {

@@ -80,7 +80,8 @@ public sealed partial class HostAgentGrain : Grain, IHostAgentGrain
             while (!run.IsCompleted)
             {
                 await Task.WhenAny(run, Task.Delay(ProgressPeriod));
-                if (progress.Take() is { } latest)
+                // Once the run is over the guest is paused for the switch-over: no call may stand in its way.
+                if (!run.IsCompleted && progress.Take() is { } latest)
                 {
                     await operation.ReportProgressAsync(latest);
                 }

@@ -36,6 +36,9 @@ internal sealed class QemuGuest : IAsyncDisposable
     /// <summary>Where an incoming copy listens for the migration stream (set once <c>migrate-incoming</c> ran).</summary>
     public MigrationEndpoint? Endpoint { get; set; }
 
+    /// <summary>An incoming copy whose stream QEMU has loaded completely: it can run.</summary>
+    public bool IncomingComplete { get; set; }
+
     public bool IsAlive => QemuProcess.IsGuestProcess(Pid, Files);
 
     /// <summary>QEMU's run state: <c>running</c>, <c>paused</c>, <c>postmigrate</c>, <c>inmigrate</c>, <c>prelaunch</c>, ...</summary>
