@@ -13,11 +13,13 @@ public sealed class TestGuestProbe : IAsyncDisposable
 {
     private static readonly TimeSpan PollPeriod = TimeSpan.FromMilliseconds(50);
     private readonly string _scratchDirectory;
+    private readonly bool _ownsConnection;
 
-    private TestGuestProbe(QmpClient qmp, string scratchDirectory)
+    private TestGuestProbe(QmpClient qmp, string scratchDirectory, bool ownsConnection)
     {
         Qmp = qmp;
         _scratchDirectory = scratchDirectory;
+        _ownsConnection = ownsConnection;
     }
 
     public QmpClient Qmp { get; }
@@ -26,7 +28,14 @@ public sealed class TestGuestProbe : IAsyncDisposable
     public static async Task<TestGuestProbe> ConnectAsync(string monitorSocket, string scratchDirectory, CancellationToken cancellationToken)
     {
         Directory.CreateDirectory(scratchDirectory);
-        return new TestGuestProbe(await QmpClient.ConnectAsync(monitorSocket, TimeSpan.FromSeconds(10), cancellationToken), scratchDirectory);
+        return new TestGuestProbe(await QmpClient.ConnectAsync(monitorSocket, TimeSpan.FromSeconds(10), cancellationToken), scratchDirectory, ownsConnection: true);
+    }
+
+    /// <summary>A probe over a connection the caller keeps (and disposes).</summary>
+    public static TestGuestProbe Over(QmpClient qmp, string scratchDirectory)
+    {
+        Directory.CreateDirectory(scratchDirectory);
+        return new TestGuestProbe(qmp, scratchDirectory, ownsConnection: false);
     }
 
     public async Task<TestGuestStatus> ReadStatusAsync(CancellationToken cancellationToken) =>
@@ -102,5 +111,11 @@ public sealed class TestGuestProbe : IAsyncDisposable
         }
     }
 
-    public async ValueTask DisposeAsync() => await Qmp.DisposeAsync();
+    public async ValueTask DisposeAsync()
+    {
+        if (_ownsConnection)
+        {
+            await Qmp.DisposeAsync();
+        }
+    }
 }

@@ -23,6 +23,7 @@ internal sealed class TestGuestQemu : IAsyncDisposable
     private readonly Process _process;
     private readonly StringBuilder _stderr = new();
     private QmpClient? _qmp;
+    private TestGuestProbe? _probe;
 
     private TestGuestQemu(string name, DirectoryInfo directory, Process process)
     {
@@ -130,48 +131,24 @@ internal sealed class TestGuestQemu : IAsyncDisposable
         }
     }
 
-    public async Task<TestGuestStatus> ReadStatusAsync(CancellationToken cancellationToken) =>
-        TestGuestStatus.Parse(await DumpAsync(TestGuestLayout.StatusBlockAddress, TestGuestLayout.StatusBlockSize, cancellationToken));
+    /// <summary>Status block, dumps, readiness and the memory check, as the driver's tests read them (<see cref="TestGuestProbe"/>).</summary>
+    private TestGuestProbe Probe => _probe ??= TestGuestProbe.Over(Qmp, Directory.FullName);
 
-    /// <summary>Guest-physical memory through pmemsave (QEMU writes the file before it replies).</summary>
-    public async Task<byte[]> DumpAsync(long address, long size, CancellationToken cancellationToken)
-    {
-        var file = Path.Combine(Directory.FullName, $"dump-{address:x}-{Guid.NewGuid():N}.bin");
-        try
-        {
-            await Qmp.ExecuteAsync(
-                "pmemsave", new JsonObject { ["val"] = address, ["size"] = size, ["filename"] = file }, cancellationToken);
-            return await File.ReadAllBytesAsync(file, cancellationToken);
-        }
-        finally
-        {
-            File.Delete(file);
-        }
-    }
+    public Task<TestGuestStatus> ReadStatusAsync(CancellationToken cancellationToken) => Probe.ReadStatusAsync(cancellationToken);
 
-    /// <summary>Polls until the working set is ready and the tick counter has moved on from its first ready value.</summary>
+    public Task<byte[]> DumpAsync(long address, long size, CancellationToken cancellationToken) => Probe.DumpAsync(address, size, cancellationToken);
+
+    /// <summary>Polls until the working set is ready and the tick counter has moved on; failures carry the guest's log.</summary>
     public async Task<TestGuestStatus> WaitReadyAsync(TimeSpan timeout, CancellationToken cancellationToken)
     {
-        var deadline = Stopwatch.StartNew();
-        TestGuestStatus? firstReady = null;
-        var status = await ReadStatusAsync(cancellationToken);
-        while (deadline.Elapsed < timeout)
+        try
         {
-            Assert.True(status.FaultVector is null, $"{Name}: guest faulted, vector {status.FaultVector}. {Diagnostics()}");
-            if (status.IsReady)
-            {
-                firstReady ??= status;
-                if (status.Ticks > firstReady.Ticks)
-                {
-                    return status;
-                }
-            }
-
-            await Task.Delay(PollInterval, cancellationToken);
-            status = await ReadStatusAsync(cancellationToken);
+            return await Probe.WaitReadyAsync(timeout, cancellationToken);
         }
-
-        throw new TimeoutException($"{Name}: test guest not ready with ticks advancing within {timeout.TotalSeconds} s; last {status}. {Diagnostics()}");
+        catch (Exception e) when (e is TimeoutException or InvalidOperationException)
+        {
+            throw new TimeoutException($"{Name}: {e.Message}. {Diagnostics()}", e);
+        }
     }
 
     /// <summary>Polls query-status until it reports <paramref name="expected"/>.</summary>
@@ -193,17 +170,12 @@ internal sealed class TestGuestQemu : IAsyncDisposable
         throw new TimeoutException($"{Name}: run state {state}, not {expected}, after {timeout.TotalSeconds} s. {Diagnostics()}");
     }
 
-    /// <summary>Pauses the guest, then checks every working-set page against the generation table.</summary>
+    /// <summary>Pauses the guest (it stays paused), then checks every working-set page against the generation table.</summary>
     public async Task<(TestGuestStatus Status, TestGuestMemoryCheckResult Check)> StopAndCheckMemoryAsync(CancellationToken cancellationToken)
     {
         await Qmp.ExecuteAsync("stop", null, cancellationToken);
         await WaitForRunStateAsync("paused", QmpTimeout, cancellationToken);
-        var status = await ReadStatusAsync(cancellationToken);
-        var table = await DumpAsync(
-            TestGuestLayout.GenerationTableAddress, TestGuestLayout.GenerationTableSize((int)status.WorkingSetPages), cancellationToken);
-        var workingSet = await DumpAsync(
-            TestGuestLayout.WorkingSetAddress, TestGuestLayout.WorkingSetSize((int)status.WorkingSetPages), cancellationToken);
-        return (status, TestGuestMemoryCheck.Verify(status, table, workingSet));
+        return await Probe.CheckMemoryAsync(cancellationToken);
     }
 
     public string ReadLog() => File.Exists(LogPath) ? File.ReadAllText(LogPath, Encoding.Latin1) : "";
