@@ -358,7 +358,8 @@ public sealed partial class QemuHypervisor : IHypervisorDriver, IGuestLease, IAs
         return path;
     }
 
-    private static string ResolveAccelerator(QemuAccelerator accelerator) => accelerator switch
+    /// <summary>QEMU's <c>accel</c> value for a setting: <c>kvm</c> or <c>tcg</c>.</summary>
+    public static string ResolveAccelerator(QemuAccelerator accelerator) => accelerator switch
     {
         QemuAccelerator.Kvm => "kvm",
         QemuAccelerator.Tcg => "tcg",

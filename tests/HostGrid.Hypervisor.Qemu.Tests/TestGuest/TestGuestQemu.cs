@@ -258,25 +258,7 @@ internal sealed class TestGuestQemu : IAsyncDisposable
     private static string ChooseAccelerator()
     {
         var forced = Environment.GetEnvironmentVariable("HOSTGRID_QEMU_ACCEL");
-        if (!string.IsNullOrEmpty(forced))
-        {
-            return forced.ToLowerInvariant();
-        }
-
-        if (System.IO.Directory.Exists("/sys/module/kvm_pvm"))
-        {
-            return "tcg";
-        }
-
-        try
-        {
-            using var kvm = File.Open("/dev/kvm", FileMode.Open, FileAccess.ReadWrite);
-            return "kvm";
-        }
-        catch (Exception error) when (error is IOException or UnauthorizedAccessException)
-        {
-            return "tcg";
-        }
+        return string.IsNullOrEmpty(forced) ? QemuHypervisor.ResolveAccelerator(QemuAccelerator.Auto) : forced.ToLowerInvariant();
     }
 
     private static string? FindOnPath(string binary) =>
