@@ -68,7 +68,6 @@ public sealed partial class QemuHypervisor
         try
         {
             await qmp.ExecuteAsync("migrate", new JsonObject { ["uri"] = $"tcp:{destination.Address}:{destination.Port.ToString(CultureInfo.InvariantCulture)}" }, cancellationToken);
-            var postCopy = false;
             while (!finished.IsCompleted)
             {
                 await Task.WhenAny(finished, Task.Delay(ProgressPollPeriod, _time, cancellationToken));
@@ -81,12 +80,7 @@ public sealed partial class QemuHypervisor
                 var info = await qmp.ExecuteAsync("query-migrate", null, cancellationToken);
                 var rounds = (int)Long(info.TryGetProperty("ram", out var ram) ? ram : default, "dirty-sync-count");
                 progress?.Report(Progress(info, paused.IsCompleted));
-                if (_options.PostCopy && !postCopy && rounds >= _options.PostCopyAfterRounds && MigrationStatus(info) == "active")
-                {
-                    await qmp.ExecuteAsync("migrate-start-postcopy", null, cancellationToken);
-                    postCopy = true;
-                }
-                else if (!_options.PostCopy && !_migration.AutoConverge && rounds > _migration.MaxRounds)
+                if (!_migration.AutoConverge && rounds > _migration.MaxRounds)
                 {
                     throw new MigrationFailedException(Invariant($"vm {ticket.VmId} did not converge in {_migration.MaxRounds} rounds (auto-converge off)"));
                 }

@@ -14,8 +14,6 @@ public sealed class QemuOptions
     public const double DefaultLeaseWaitSeconds = 5;
     public const string DefaultMigrationListenAddress = "127.0.0.1";
     public const double DefaultMigrationBandwidthMibPerSecond = 0;
-    public const bool DefaultPostCopy = false;
-    public const int DefaultPostCopyAfterRounds = 3;
 
     /// <summary>The value of <see cref="Kernel"/> that boots HostGrid's bundled test guest.</summary>
     public const string TestGuestKernel = "test-guest";
@@ -78,12 +76,4 @@ public sealed class QemuOptions
     /// <summary>Cap on a migration's bandwidth in MiB/s; 0 means no cap (QEMU's own default would be 128 MiB/s).</summary>
     /// <value>Default 0.</value>
     public double MigrationBandwidthMibPerSecond { get; set; } = DefaultMigrationBandwidthMibPerSecond;
-
-    /// <summary>Switch to post-copy when pre-copy has not converged after <see cref="PostCopyAfterRounds"/> rounds.</summary>
-    /// <value>Default false.</value>
-    public bool PostCopy { get; set; } = DefaultPostCopy;
-
-    /// <summary>Pre-copy rounds before a switch to post-copy.</summary>
-    /// <value>Default 3.</value>
-    public int PostCopyAfterRounds { get; set; } = DefaultPostCopyAfterRounds;
 }

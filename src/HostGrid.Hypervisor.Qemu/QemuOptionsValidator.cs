@@ -45,11 +45,6 @@ public sealed class QemuOptionsValidator : IValidateOptions<QemuOptions>
             failures.Add($"{Section}:MigrationBandwidthMibPerSecond must be 0 (no cap) or more (got {options.MigrationBandwidthMibPerSecond}).");
         }
 
-        if (options.PostCopyAfterRounds < 1)
-        {
-            failures.Add($"{Section}:PostCopyAfterRounds must be at least 1 (got {options.PostCopyAfterRounds}).");
-        }
-
         return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);
     }
 
