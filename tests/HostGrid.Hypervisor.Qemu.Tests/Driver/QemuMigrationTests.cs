@@ -64,6 +64,50 @@ public sealed class QemuMigrationTests
     }
 
     [Fact]
+    public async Task Migrate_DirtyRateAboveBandwidth_AutoConvergeThrottlesUntilItSwitchesOver()
+    {
+        if (!TestGuestQemu.CanRun())
+        {
+            return;
+        }
+
+        await using var hosts = new QemuHosts();
+        var options = hosts.Options;
+        options.MigrationBandwidthMibPerSecond = 8; // the guest dirties faster than this: pre-copy alone never converges
+        var migration = new MigrationOptions { AutoConverge = true, ThrottleInitialPercent = 40, ThrottleIncrementPercent = 20, Timeout = TimeSpan.FromSeconds(80) };
+        var source = hosts.Driver("hv-1", options: options, migration: migration);
+        var target = hosts.Driver("hv-2");
+        var vm = new VmId("busy-1");
+        var spec = QemuHosts.Spec(memoryMib: 128, workingSetMib: 16, dirtyMibPerSecond: 40);
+        using var bound = new CancellationTokenSource(Bound);
+        await source.StartAsync(vm, spec, 1, bound.Token);
+        await using (var probe = await hosts.ProbeAsync(source, vm, bound.Token))
+        {
+            await probe.WaitReadyAsync(TimeSpan.FromSeconds(20), bound.Token);
+        }
+
+        var ticket = new MigrationTicket("op-1", vm, 1, 2);
+        var endpoint = await target.PrepareIncomingAsync(ticket, spec, bound.Token);
+        var throttles = new List<int>();
+        var result = await source.MigrateOutAsync(ticket, endpoint, new Progress<MigrationProgress>(p => { lock (throttles) { throttles.Add(p.ThrottlePercent); } }), bound.Token);
+        await target.ConfirmIncomingAsync(ticket, bound.Token);
+        await target.ActivateIncomingAsync(ticket, bound.Token);
+        await source.StopAsync(vm, bound.Token);
+
+        lock (throttles)
+        {
+            Assert.True(throttles.Max() > 0 || result.ThrottlePercent > 0, $"QEMU throttled the guest (rounds {result.Rounds}, throttle seen {string.Join(",", throttles.Distinct())})");
+        }
+
+        await using (var probe = await hosts.ProbeAsync(target, vm, bound.Token))
+        {
+            var (status, check) = await probe.CheckMemoryAsync(bound.Token);
+            Assert.True(check.Ok, $"RAM on the destination: {check}");
+            Assert.Equal(0u, status.Errors);
+        }
+    }
+
+    [Fact]
     public async Task Migrate_DestinationKilledDuringPreCopy_SourceKeepsRunning()
     {
         if (!TestGuestQemu.CanRun())
