@@ -13,6 +13,9 @@
 # the tool left behind, and removes the temp dir.
 #   scripts/bench.sh migration --sizes 256,1024 --rates 0,100
 # `migration` needs no cluster: the tool migrates between two simulated hypervisors in its own process over loopback.
+#   scripts/bench.sh migration-qemu --sizes 64,256 --repeats 1
+# `migration-qemu` needs no cluster either, but QEMU: it runs scripts/ensure-qemu.sh first (installs QEMU when missing),
+# then the tool migrates real QEMU guests between two QEMU drivers in its own process over loopback and stops them.
 #   scripts/bench.sh rebalance --hosts 10,100,1000
 # `rebalance` needs no cluster either: the tool plans on generated clusters in its own process.
 # Exit code: the benchmark tool's (0 measured, 1 not measured, 2 bad usage).
@@ -21,7 +24,7 @@ set -euo pipefail
 root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd -P)
 cd "$root"
 
-known=(placement failover migration rebalance)
+known=(placement failover migration migration-qemu rebalance)
 usage() {
   echo "usage: scripts/bench.sh NAME [options for the benchmark]" >&2
   echo "known benchmarks: ${known[*]}" >&2
@@ -42,6 +45,12 @@ shift
 
 tool=$root/bench/HostGrid.Bench/bin/Release/net10.0/hostgrid-bench.dll
 out=bench/results/$name.json
+
+# migration-qemu boots real QEMU guests; the build assembles the test guest kernel with binutils (both from ensure-qemu.sh).
+if [[ $name == migration-qemu ]]; then
+  echo "== ensure QEMU"
+  "$root/scripts/ensure-qemu.sh"
+fi
 
 echo "== build (Release)"
 dotnet build HostGrid.sln -c Release -v q -nologo
@@ -108,6 +117,13 @@ if [[ $name == migration ]]; then
   echo "== benchmark migration"
   mkdir -p bench/results
   exec dotnet "$tool" migration --out "$out" "$@"
+fi
+
+# migration-qemu: two QEMU drivers in the tool's process over loopback; the tool stops every QEMU it started.
+if [[ $name == migration-qemu ]]; then
+  echo "== benchmark migration-qemu"
+  mkdir -p bench/results
+  exec dotnet "$tool" migration-qemu --out "$out" "$@"
 fi
 
 # rebalance: the pure planner on generated clusters; nothing to start.

@@ -2,12 +2,13 @@ using System.Runtime.InteropServices;
 using HostGrid.Bench;
 using HostGrid.Bench.Failover;
 using HostGrid.Bench.Migration;
+using HostGrid.Bench.MigrationQemu;
 using HostGrid.Bench.Placement;
 using HostGrid.Bench.Rebalance;
 using HostGrid.Bench.Reporting;
 
 // hostgrid-bench NAME [options]: one end-to-end benchmark against a running HostGrid; scripts/bench.sh starts the cluster.
-IBenchmark[] benchmarks = [new PlacementBenchmark(), new FailoverBenchmark(), new MigrationBenchmark(), new RebalanceBenchmark()];
+IBenchmark[] benchmarks = [new PlacementBenchmark(), new FailoverBenchmark(), new MigrationBenchmark(), new QemuMigrationBenchmark(), new RebalanceBenchmark()];
 
 if (args.Length == 0 || args[0] is "-h" or "--help" or "help")
 {

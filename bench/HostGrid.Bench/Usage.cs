@@ -12,7 +12,7 @@ internal static class Usage
         text.AppendLine("benchmarks:");
         foreach (var b in benchmarks)
         {
-            text.AppendLine($"  {b.Name,-12} {b.Summary}");
+            text.AppendLine($"  {b.Name,-16} {b.Summary}");
         }
 
         text.AppendLine("`hostgrid-bench NAME --help` lists a benchmark's options.");

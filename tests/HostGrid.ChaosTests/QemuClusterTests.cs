@@ -59,7 +59,8 @@ public sealed class QemuClusterTests : IClassFixture<QemuClusterFixture>
         }
 
         using var bound = new CancellationTokenSource(TimeSpan.FromMinutes(2));
-        var vm = await CreateAsync("mig-1", workingSetMib: 64, dirtyMibPerSecond: 20);
+        // A gentle dirty rate: RAM is checked after the resume here, where TCG loses a rewrite in ~3% of busy migrations (bench/README.md).
+        var vm = await CreateAsync("mig-1", workingSetMib: 64, dirtyMibPerSecond: 5);
         ulong ticksBefore;
         await using (var probe = await _fixture.ProbeAsync(vm.HostId, "mig-1", bound.Token))
         {

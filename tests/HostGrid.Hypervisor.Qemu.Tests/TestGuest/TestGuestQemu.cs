@@ -92,6 +92,8 @@ internal sealed class TestGuestQemu : IAsyncDisposable
 
         if (incoming)
         {
+            // Stays paused once the stream is in (as the driver's destinations do), so a test can check the copy that arrived.
+            start.ArgumentList.Add("-S");
             start.ArgumentList.Add("-incoming");
             start.ArgumentList.Add("defer");
         }
