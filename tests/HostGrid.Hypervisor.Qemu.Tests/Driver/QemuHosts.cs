@@ -62,6 +62,14 @@ internal sealed class QemuHosts : IAsyncDisposable
     /// <summary>Every live process whose command line names this fixture's folder (QEMU guests and watchdogs).</summary>
     public IReadOnlyList<int> Processes() => ProcessesUnder(Root);
 
+    /// <summary>Starts the test guest at epoch 1 and waits until it is ready with its ticks moving; returns that status.</summary>
+    public async Task<TestGuestStatus> StartReadyAsync(QemuHypervisor driver, VmId vmId, GuestSpec spec, CancellationToken cancellationToken)
+    {
+        await driver.StartAsync(vmId, spec, 1, cancellationToken);
+        await using var probe = await ProbeAsync(driver, vmId, cancellationToken);
+        return await probe.WaitReadyAsync(TimeSpan.FromSeconds(20), cancellationToken);
+    }
+
     public Task<TestGuestProbe> ProbeAsync(QemuHypervisor driver, VmId vmId, CancellationToken cancellationToken) =>
         TestGuestProbe.ConnectAsync(Files(driver, vmId).MonitorSocket, Path.Combine(Root, "dumps"), cancellationToken);
 

@@ -27,14 +27,8 @@ public sealed class QemuMigrationTests
         var vm = new VmId("web-1");
         var spec = QemuHosts.Spec(memoryMib: 128, workingSetMib: 32, dirtyMibPerSecond: 20);
         using var bound = new CancellationTokenSource(Bound);
-        await source.StartAsync(vm, spec, 1, bound.Token);
-        ulong ticksBefore;
-        await using (var probe = await hosts.ProbeAsync(source, vm, bound.Token))
-        {
-            await probe.WaitReadyAsync(TimeSpan.FromSeconds(20), bound.Token);
-            await Task.Delay(300, bound.Token); // let it dirty pages for a while
-            ticksBefore = (await probe.ReadStatusAsync(bound.Token)).Ticks;
-        }
+        var ticksBefore = (await hosts.StartReadyAsync(source, vm, spec, bound.Token)).Ticks;
+        await Task.Delay(300, bound.Token); // let it dirty pages for a while
 
         var ticket = new MigrationTicket("op-1", vm, SourceEpoch: 1, TargetEpoch: 2);
         var endpoint = await target.PrepareIncomingAsync(ticket, spec, bound.Token);
@@ -77,11 +71,7 @@ public sealed class QemuMigrationTests
         var vm = new VmId("busy-1");
         var spec = QemuHosts.Spec(memoryMib: 128, workingSetMib: 16, dirtyMibPerSecond: 40);
         using var bound = new CancellationTokenSource(Bound);
-        await source.StartAsync(vm, spec, 1, bound.Token);
-        await using (var probe = await hosts.ProbeAsync(source, vm, bound.Token))
-        {
-            await probe.WaitReadyAsync(TimeSpan.FromSeconds(20), bound.Token);
-        }
+        await hosts.StartReadyAsync(source, vm, spec, bound.Token);
 
         var ticket = new MigrationTicket("op-1", vm, 1, 2);
         var endpoint = await target.PrepareIncomingAsync(ticket, spec, bound.Token);
@@ -129,11 +119,7 @@ public sealed class QemuMigrationTests
         var vm = new VmId("web-1");
         var spec = QemuHosts.Spec(memoryMib: 256, workingSetMib: 128, dirtyMibPerSecond: 5);
         using var bound = new CancellationTokenSource(Bound);
-        await source.StartAsync(vm, spec, 1, bound.Token);
-        await using (var probe = await hosts.ProbeAsync(source, vm, bound.Token))
-        {
-            await probe.WaitReadyAsync(TimeSpan.FromSeconds(20), bound.Token);
-        }
+        await hosts.StartReadyAsync(source, vm, spec, bound.Token);
 
         var ticket = new MigrationTicket("op-1", vm, 1, 2);
         var endpoint = await target.PrepareIncomingAsync(ticket, spec, bound.Token);
@@ -176,11 +162,7 @@ public sealed class QemuMigrationTests
         var vm = new VmId("web-1");
         var spec = QemuHosts.Spec(memoryMib: 256, workingSetMib: 128);
         using var bound = new CancellationTokenSource(Bound);
-        await source.StartAsync(vm, spec, 1, bound.Token);
-        await using (var probe = await hosts.ProbeAsync(source, vm, bound.Token))
-        {
-            await probe.WaitReadyAsync(TimeSpan.FromSeconds(20), bound.Token);
-        }
+        await hosts.StartReadyAsync(source, vm, spec, bound.Token);
 
         var ticket = new MigrationTicket("op-1", vm, 1, 2);
         var endpoint = await target.PrepareIncomingAsync(ticket, spec, bound.Token);
