@@ -116,14 +116,27 @@ public sealed class MigrationChaosTests : IClassFixture<MigrationClusterFixture>
 
     private async Task<VmSnapshot> CreateAsync(string id, string host, long memoryMib, double dirtyMibPerSecond)
     {
-        await Cluster.Vms.CreateVmAsync(new CreateVmRequest
+        var request = new CreateVmRequest
         {
             VmId = id,
             Resources = new Resources { Vcpus = 1, MemoryMib = memoryMib, DiskGib = 10 },
             TargetHostId = host,
             Labels = { ["sim.hostgrid.io/dirty-mib-s"] = dirtyMibPerSecond.ToString(System.Globalization.CultureInfo.InvariantCulture) },
-        });
-        return await Vm(id).GetAsync();
+        };
+        // A host whose grain was just activated (its silo restarted) is Joining until its next heartbeat, up to a second.
+        var watch = System.Diagnostics.Stopwatch.StartNew();
+        while (true)
+        {
+            try
+            {
+                await Cluster.Vms.CreateVmAsync(request);
+                return await Vm(id).GetAsync();
+            }
+            catch (Grpc.Core.RpcException e) when (e.StatusCode == Grpc.Core.StatusCode.ResourceExhausted && e.Status.Detail.Contains("is Joining", StringComparison.Ordinal) && watch.Elapsed < TimeSpan.FromSeconds(10))
+            {
+                await Task.Delay(200);
+            }
+        }
     }
 
     private async Task<OperationSnapshot> MigrateAsync(string id, string target) =>
