@@ -82,6 +82,24 @@ internal sealed class BenchArguments
             : throw new UsageException($"--{name} must be a whole number from {min} to {max} (got '{text}')");
     }
 
+    /// <summary>A comma-separated list of whole numbers, each from <paramref name="min"/> to <paramref name="max"/>; at least one.</summary>
+    public List<int> IntList(string name, string fallback, int min, int max)
+    {
+        var text = String(name, null) ?? fallback;
+        var values = new List<int>();
+        foreach (var part in text.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
+        {
+            if (!int.TryParse(part, NumberStyles.None, CultureInfo.InvariantCulture, out var value) || value < min || value > max)
+            {
+                throw new UsageException($"--{name} takes whole numbers from {min} to {max}, comma-separated (got '{text}')");
+            }
+
+            values.Add(value);
+        }
+
+        return values.Count > 0 ? values : throw new UsageException($"--{name} needs at least one value");
+    }
+
     public TimeSpan Seconds(string name, double fallback, double min, double max)
     {
         var text = String(name, null);

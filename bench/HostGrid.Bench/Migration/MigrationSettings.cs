@@ -29,8 +29,8 @@ internal sealed record MigrationSettings(
     ];
 
     public static MigrationSettings Read(BenchArguments arguments) => new(
-        List(arguments, "sizes", DefaultSizes, 1, 16_384),
-        List(arguments, "rates", DefaultRates, 0, 100_000),
+        arguments.IntList("sizes", DefaultSizes, 1, 16_384),
+        arguments.IntList("rates", DefaultRates, 0, 100_000),
         arguments.Int("repeats", DefaultRepeats, 1, 100),
         arguments.Int("loopback-mib", DefaultLoopbackMib, 16, 65_536),
         arguments.Int("frame-pages", Hypervisor.Simulated.SimulatedHypervisorOptions.DefaultMigrationFramePages, 1, 4096),
@@ -50,22 +50,5 @@ internal sealed record MigrationSettings(
             ["fraction"] = Hypervisor.Simulated.SimulatedHypervisorOptions.DefaultHotSetFraction,
             ["write_fraction"] = Hypervisor.Simulated.SimulatedHypervisorOptions.DefaultHotWriteFraction,
         });
-    }
-
-    private static List<int> List(BenchArguments arguments, string name, string fallback, int min, int max)
-    {
-        var text = arguments.String(name, null) ?? fallback;
-        var values = new List<int>();
-        foreach (var part in text.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
-        {
-            if (!int.TryParse(part, NumberStyles.None, CultureInfo.InvariantCulture, out var value) || value < min || value > max)
-            {
-                throw new UsageException($"--{name} takes whole numbers from {min} to {max}, comma-separated (got '{text}')");
-            }
-
-            values.Add(value);
-        }
-
-        return values.Count > 0 ? values : throw new UsageException($"--{name} needs at least one value");
     }
 }

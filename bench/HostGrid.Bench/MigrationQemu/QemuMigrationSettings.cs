@@ -50,8 +50,8 @@ internal sealed record QemuMigrationSettings(
     ];
 
     public static QemuMigrationSettings Read(BenchArguments arguments) => new(
-        List(arguments, "sizes", DefaultSizes, 32, 16_384),
-        List(arguments, "rates", DefaultRates, 0, 10_000),
+        arguments.IntList("sizes", DefaultSizes, 32, 16_384),
+        arguments.IntList("rates", DefaultRates, 0, 10_000),
         arguments.Int("repeats", DefaultRepeats, 1, 100),
         arguments.Int("max-wss", DefaultMaxWorkingSetMib, 1, 8192),
         arguments.Int("loopback-mib", DefaultLoopbackMib, 16, 65_536),
@@ -91,22 +91,5 @@ internal sealed record QemuMigrationSettings(
         result.Setting("max_downtime_ms", Core.Migration.MigrationOptions.DefaultMaxDowntimeMs);
         result.Setting("auto_converge", Core.Migration.MigrationOptions.DefaultAutoConverge);
         result.Setting("migration_bandwidth_cap_mib_s", QemuOptions.DefaultMigrationBandwidthMibPerSecond);
-    }
-
-    private static List<int> List(BenchArguments arguments, string name, string fallback, int min, int max)
-    {
-        var text = arguments.String(name, null) ?? fallback;
-        var values = new List<int>();
-        foreach (var part in text.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
-        {
-            if (!int.TryParse(part, NumberStyles.None, CultureInfo.InvariantCulture, out var value) || value < min || value > max)
-            {
-                throw new UsageException($"--{name} takes whole numbers from {min} to {max}, comma-separated (got '{text}')");
-            }
-
-            values.Add(value);
-        }
-
-        return values.Count > 0 ? values : throw new UsageException($"--{name} needs at least one value");
     }
 }

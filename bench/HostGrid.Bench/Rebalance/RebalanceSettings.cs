@@ -36,22 +36,7 @@ internal sealed record RebalanceSettings(
 
     public static RebalanceSettings Read(BenchArguments arguments)
     {
-        var text = arguments.String("hosts", null) ?? DefaultHosts;
-        var hosts = new List<int>();
-        foreach (var part in text.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
-        {
-            if (!int.TryParse(part, NumberStyles.None, CultureInfo.InvariantCulture, out var value) || value < 2 || value > 100_000)
-            {
-                throw new UsageException($"--hosts takes whole numbers from 2 to 100000, comma-separated (got '{text}')");
-            }
-
-            hosts.Add(value);
-        }
-
-        if (hosts.Count == 0)
-        {
-            throw new UsageException("--hosts needs at least one value");
-        }
+        var hosts = arguments.IntList("hosts", DefaultHosts, 2, 100_000);
 
         var maxMoves = arguments.String("max-moves", null) is null ? (int?)null : arguments.Int("max-moves", 0, 1, 10_000_000);
         return new RebalanceSettings(
