@@ -1,5 +1,4 @@
 using System.Collections.Concurrent;
-using System.Diagnostics;
 using HostGrid.Contracts.Errors;
 using HostGrid.Core.Migration;
 using HostGrid.Hypervisor.Qemu.Fencing;
@@ -128,7 +127,7 @@ public sealed partial class QemuHypervisor : IHypervisorDriver, IGuestLease, IAs
     }
 
     public Task<bool> CheckHealthAsync(CancellationToken cancellationToken) =>
-        Task.FromResult(FindOnPath(_options.Binary) is not null && (_accelerator != "kvm" || KvmOpens()));
+        Task.FromResult(QemuProcess.FindOnPath(_options.Binary) is not null && (_accelerator != "kvm" || KvmOpens()));
 
     public void Dispose() => DisposeAsync().AsTask().GetAwaiter().GetResult();
 
@@ -340,20 +339,7 @@ public sealed partial class QemuHypervisor : IHypervisorDriver, IGuestLease, IAs
             return path;
         }
 
-        var create = new ProcessStartInfo(_options.ImageTool) { UseShellExecute = false, RedirectStandardError = true, RedirectStandardOutput = true };
-        foreach (var argument in new[] { "create", "-q", "-f", "qcow2", path + ".tmp", $"{spec.Resources.DiskGib}G" })
-        {
-            create.ArgumentList.Add(argument);
-        }
-
-        using var tool = Process.Start(create) ?? throw new InvalidOperationException($"could not run {_options.ImageTool}");
-        var errors = tool.StandardError.ReadToEndAsync(cancellationToken);
-        await tool.WaitForExitAsync(cancellationToken).WaitAsync(_options.CommandTimeout, cancellationToken);
-        if (tool.ExitCode != 0)
-        {
-            throw new InvalidOperationException($"{_options.ImageTool} could not create {path}: {(await errors).Trim()}");
-        }
-
+        await QemuProcess.RunAsync(_options.ImageTool, ["create", "-q", "-f", "qcow2", path + ".tmp", $"{spec.Resources.DiskGib}G"], _options.CommandTimeout, cancellationToken);
         File.Move(path + ".tmp", path, overwrite: false);
         return path;
     }
@@ -384,13 +370,6 @@ public sealed partial class QemuHypervisor : IHypervisorDriver, IGuestLease, IAs
             return false;
         }
     }
-
-    private static string? FindOnPath(string binary) =>
-        Path.IsPathRooted(binary)
-            ? File.Exists(binary) ? binary : null
-            : (Environment.GetEnvironmentVariable("PATH") ?? "").Split(':', StringSplitOptions.RemoveEmptyEntries)
-                .Select(dir => Path.Combine(dir, binary))
-                .FirstOrDefault(File.Exists);
 
     private static void TryDeleteDirectory(string directory)
     {

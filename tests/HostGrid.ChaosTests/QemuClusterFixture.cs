@@ -1,5 +1,6 @@
 using System.Globalization;
 using HostGrid.Contracts;
+using HostGrid.Hypervisor.Qemu;
 using HostGrid.Hypervisor.Qemu.Guests;
 using HostGrid.Hypervisor.Qemu.TestGuest;
 
@@ -40,7 +41,7 @@ public sealed class QemuClusterFixture : IAsyncLifetime
 
     public LocalCluster Cluster { get; }
 
-    public static bool QemuInstalled => File.Exists("/usr/bin/qemu-system-x86_64") || (Environment.GetEnvironmentVariable("PATH") ?? "").Split(':').Any(d => File.Exists(Path.Combine(d, "qemu-system-x86_64")));
+    public static bool QemuInstalled => QemuProcess.FindOnPath(QemuOptions.DefaultBinary) is not null;
 
     public async Task InitializeAsync()
     {

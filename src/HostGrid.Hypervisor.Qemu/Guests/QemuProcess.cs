@@ -14,6 +14,13 @@ public static class QemuProcess
     /// <summary>Runs QEMU with <c>-daemonize</c> and returns the guest's pid once the launcher has exited.</summary>
     public static async Task<int> LaunchAsync(string binary, IReadOnlyList<string> arguments, GuestFiles files, TimeSpan timeout, CancellationToken cancellationToken)
     {
+        await RunAsync(binary, arguments, timeout, cancellationToken);
+        return ReadPid(files) ?? throw new InvalidOperationException($"{binary} started but wrote no pid file at {files.PidFile}");
+    }
+
+    /// <summary>Runs a tool to its end (bounded); a non-zero exit throws with what it printed.</summary>
+    public static async Task RunAsync(string binary, IReadOnlyList<string> arguments, TimeSpan timeout, CancellationToken cancellationToken)
+    {
         var start = new ProcessStartInfo(binary)
         {
             RedirectStandardError = true,
@@ -26,30 +33,37 @@ public static class QemuProcess
             start.ArgumentList.Add(argument);
         }
 
-        using var launcher = Process.Start(start) ?? throw new InvalidOperationException($"could not start {binary}");
-        launcher.StandardInput.Close();
-        var stderr = launcher.StandardError.ReadToEndAsync(cancellationToken);
-        var stdout = launcher.StandardOutput.ReadToEndAsync(cancellationToken);
+        using var tool = Process.Start(start) ?? throw new InvalidOperationException($"could not start {binary}");
+        tool.StandardInput.Close();
+        var stderr = tool.StandardError.ReadToEndAsync(cancellationToken);
+        var stdout = tool.StandardOutput.ReadToEndAsync(cancellationToken);
         using var bound = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         bound.CancelAfter(timeout);
         try
         {
-            await launcher.WaitForExitAsync(bound.Token);
+            await tool.WaitForExitAsync(bound.Token);
         }
         catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
         {
-            launcher.Kill(entireProcessTree: true);
-            throw new TimeoutException($"{binary} did not start the guest within {timeout.TotalSeconds:F0} s");
+            tool.Kill(entireProcessTree: true);
+            throw new TimeoutException($"{binary} did not finish within {timeout.TotalSeconds:F0} s");
         }
 
-        var errors = (await stderr + await stdout).Trim();
-        if (launcher.ExitCode != 0)
+        var output = (await stderr + await stdout).Trim();
+        if (tool.ExitCode != 0)
         {
-            throw new InvalidOperationException($"{binary} exited with code {launcher.ExitCode}: {(errors.Length > 0 ? errors : "no message")}");
+            throw new InvalidOperationException($"{binary} exited with code {tool.ExitCode}: {(output.Length > 0 ? output : "no message")}");
         }
-
-        return ReadPid(files) ?? throw new InvalidOperationException($"{binary} started but wrote no pid file at {files.PidFile}");
     }
+
+    /// <summary>The full path of <paramref name="binary"/> (a path, or a name looked up on PATH), or null when it is not there.</summary>
+    public static string? FindOnPath(string binary) =>
+        Path.IsPathRooted(binary)
+            ? File.Exists(binary) ? binary : null
+            : (Environment.GetEnvironmentVariable("PATH") ?? "")
+                .Split(Path.PathSeparator, StringSplitOptions.RemoveEmptyEntries)
+                .Select(directory => Path.Combine(directory, binary))
+                .FirstOrDefault(File.Exists);
 
     /// <summary>The pid in the guest's pid file, or null.</summary>
     public static int? ReadPid(GuestFiles files)

@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Text;
 using System.Text.Json.Nodes;
+using HostGrid.Hypervisor.Qemu.Guests;
 using HostGrid.Hypervisor.Qemu.Qmp;
 using Xunit;
 
@@ -36,7 +37,7 @@ public sealed class QmpClientQemuTests : IDisposable
     [Fact]
     public async Task RealQemu_StatusStopContQuit_EventsAndCloseSeen()
     {
-        var qemu = FindOnPath(Qemu);
+        var qemu = QemuProcess.FindOnPath(Qemu);
         if (qemu is null)
         {
             // xunit 2 cannot skip at run time: return on a developer machine without QEMU, fail in CI.
@@ -126,10 +127,4 @@ public sealed class QmpClientQemuTests : IDisposable
             return _stderr.ToString();
         }
     }
-
-    private static string? FindOnPath(string program) =>
-        (Environment.GetEnvironmentVariable("PATH") ?? "")
-            .Split(Path.PathSeparator, StringSplitOptions.RemoveEmptyEntries)
-            .Select(directory => Path.Combine(directory, program))
-            .FirstOrDefault(File.Exists);
 }

@@ -3,6 +3,7 @@ using System.Globalization;
 using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using HostGrid.Hypervisor.Qemu.Guests;
 using HostGrid.Hypervisor.Qemu.Qmp;
 using HostGrid.Hypervisor.Qemu.TestGuest;
 using Xunit;
@@ -50,7 +51,7 @@ internal sealed class TestGuestQemu : IAsyncDisposable
     public static bool CanRun()
     {
         var ci = string.Equals(Environment.GetEnvironmentVariable("CI"), "true", StringComparison.OrdinalIgnoreCase);
-        if (FindOnPath(Binary) is null)
+        if (QemuProcess.FindOnPath(Binary) is null)
         {
             Assert.False(ci, $"{Binary} is not on PATH (CI=true: the QEMU tests must run)");
             return false;
@@ -262,10 +263,4 @@ internal sealed class TestGuestQemu : IAsyncDisposable
         var forced = Environment.GetEnvironmentVariable("HOSTGRID_QEMU_ACCEL");
         return string.IsNullOrEmpty(forced) ? QemuHypervisor.ResolveAccelerator(QemuAccelerator.Auto) : forced.ToLowerInvariant();
     }
-
-    private static string? FindOnPath(string binary) =>
-        (Environment.GetEnvironmentVariable("PATH") ?? "")
-            .Split(Path.PathSeparator, StringSplitOptions.RemoveEmptyEntries)
-            .Select(directory => Path.Combine(directory, binary))
-            .FirstOrDefault(File.Exists);
 }
