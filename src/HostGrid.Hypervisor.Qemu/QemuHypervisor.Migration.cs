@@ -91,15 +91,16 @@ public sealed partial class QemuHypervisor
                 }
             }
 
-            var finishedAt = _time.GetUtcNow();
-            var status = MigrationStatus((await finished).Data);
-            var final = await FinalFiguresAsync(qmp, cancellationToken);
+            var ended = await finished;
+            var status = MigrationStatus(ended.Data);
+            // One query for the RAM figures; the guest is paused on both sides meanwhile, so no retries here.
+            var final = await qmp.ExecuteAsync("query-migrate", null, cancellationToken);
             if (status != "completed")
             {
                 throw new MigrationFailedException($"QEMU migration of vm {ticket.VmId} {status}: {Text(final, "error-desc") ?? "no reason given"}");
             }
 
-            return Result(final, paused, finishedAt);
+            return Result(final, paused, ended.Timestamp, started);
         }
         catch (Exception e)
         {
@@ -112,19 +113,6 @@ public sealed partial class QemuHypervisor
 
             throw new MigrationFailedException($"migration of vm {ticket.VmId} from {HostId} failed: {e.Message}");
         }
-    }
-
-    /// <summary>QEMU 7.2 may answer <c>completed</c> before it has filled in the times (both 0): ask again, briefly.</summary>
-    private static async Task<JsonElement> FinalFiguresAsync(QmpClient qmp, CancellationToken cancellationToken)
-    {
-        var info = await qmp.ExecuteAsync("query-migrate", null, cancellationToken);
-        for (var attempt = 0; attempt < 10 && MigrationStatus(info) == "completed" && Long(info, "total-time") == 0; attempt++)
-        {
-            await Task.Delay(TimeSpan.FromMilliseconds(5), cancellationToken);
-            info = await qmp.ExecuteAsync("query-migrate", null, cancellationToken);
-        }
-
-        return info;
     }
 
     public async Task ConfirmIncomingAsync(MigrationTicket ticket, CancellationToken cancellationToken)
@@ -285,16 +273,17 @@ public sealed partial class QemuHypervisor
     }
 
     /// <summary>
-    /// HostGrid's switch-over is from the source's pause (QEMU's STOP event, stamped by QEMU) to seeing the migration complete;
-    /// QEMU's own <c>downtime</c> figure goes beside it.
+    /// HostGrid's switch-over on the source runs from the pause (QEMU's STOP event, stamped by QEMU) to this return; the VM
+    /// grain adds the rest until the destination runs. QEMU's own <c>downtime</c> goes beside it: QEMU 7.2 may report
+    /// <c>completed</c> before it fills in its times (both 0), and then they come from its events' stamps instead.
     /// </summary>
-    private static MigrationResult Result(JsonElement info, Task<QmpEvent> paused, DateTimeOffset finishedAt)
+    private MigrationResult Result(JsonElement info, Task<QmpEvent> paused, DateTimeOffset completedAt, DateTimeOffset started)
     {
         var ram = info.TryGetProperty("ram", out var r) ? r : default;
-        var downtime = TimeSpan.FromMilliseconds(Long(info, "downtime"));
-        var total = TimeSpan.FromMilliseconds(Long(info, "total-time"));
-        var pausedAt = paused.IsCompletedSuccessfully ? paused.Result.Timestamp : finishedAt - downtime;
-        var switchOver = finishedAt - pausedAt;
+        var pausedAt = paused.IsCompletedSuccessfully ? paused.Result.Timestamp : completedAt;
+        var downtime = Long(info, "downtime") is > 0 and var reported ? TimeSpan.FromMilliseconds(reported) : completedAt - pausedAt;
+        var total = Long(info, "total-time") is > 0 and var time ? TimeSpan.FromMilliseconds(time) : completedAt - started;
+        var switchOver = _time.GetUtcNow() - pausedAt;
         return new MigrationResult(
             (int)Long(ram, "dirty-sync-count"),
             Long(ram, "transferred"),
@@ -304,7 +293,7 @@ public sealed partial class QemuHypervisor
             total > downtime ? total - downtime : TimeSpan.Zero,
             switchOver > TimeSpan.Zero ? switchOver : TimeSpan.Zero,
             pausedAt,
-            downtime);
+            downtime > TimeSpan.Zero ? downtime : TimeSpan.Zero);
     }
 
     /// <summary>The port QEMU chose for <c>migrate-incoming tcp:ADDR:0</c>, from <c>query-migrate</c>'s socket-address.</summary>

@@ -209,8 +209,7 @@ internal sealed class QemuMigrationBenchmark : IBenchmark
             step = "ActivateIncomingAsync on hv-2";
             await target.ActivateIncomingAsync(ticket, ct);
             var running = DateTimeOffset.UtcNow;
-            // From QEMU's STOP event (stamped by QEMU, host wall clock) to the destination running. The driver's
-            // SwitchOverDuration ends where it saw the completion; its last query-migrate after that is pause time too.
+            // From QEMU's STOP event (stamped by QEMU, host wall clock) to the destination running.
             switchOverMs = (running - moved.PausedAt - checkedIncoming).TotalMilliseconds;
             activateMs = Stopwatch.GetElapsedTime(activating).TotalMilliseconds;
             totalSeconds = Stopwatch.GetElapsedTime(started).TotalSeconds;
@@ -466,7 +465,7 @@ internal sealed class QemuMigrationBenchmark : IBenchmark
         result.Table("rows", new JsonArray(rows.Select(r => (JsonNode?)r.ToJson(checkIncoming)).ToArray()));
 
         result.Note("total_s runs from PrepareIncoming on the destination to ActivateIncoming done (the destination QEMU's start is in it); migrate_s is MigrateOut alone");
-        result.Note("qemu_downtime_ms is QEMU's own downtime (query-migrate 'downtime' on the source: its vCPUs stopped until the stream completed). switchover_ms is HostGrid's: the source's pause (QEMU's STOP event) until the destination runs (ConfirmIncoming + ActivateIncoming included); the VM grain also commits to PostgreSQL between the two, which is not in this figure. Its parts (extra): pause_to_complete_ms, the STOP event to the driver seeing QEMU's completion (MigrationResult.SwitchOverDuration), then confirm_ms (ConfirmIncoming: the destination has loaded the whole stream) and activate_ms (ActivateIncoming: cont until it runs); the rest is MigrateOut's last query-migrate");
+        result.Note("qemu_downtime_ms is QEMU's own downtime (query-migrate 'downtime' on the source: its vCPUs stopped until the stream completed). switchover_ms is HostGrid's: the source's pause (QEMU's STOP event) until the destination runs (ConfirmIncoming + ActivateIncoming included); the VM grain also commits to PostgreSQL between the two, which is not in this figure. Its parts (extra): pause_to_complete_ms, the STOP event to MigrateOut's return after QEMU's completion (MigrationResult.SwitchOverDuration), then confirm_ms (ConfirmIncoming: the destination has loaded the whole stream) and activate_ms (ActivateIncoming: cont until it runs)");
         result.Note("switchover_p99_ms is over the idle (dirty 0) rows that converged; switchover_p99_ms_all and qemu_downtime_p99_ms over every converged row. Percentiles interpolate linearly, so with few rows p99 is close to the maximum");
         result.Note("throughput_frac = bytes_sent / migrate_s ÷ loopback_mib_s. bytes_sent is QEMU's 'transferred': pages never written (zero) go as a few bytes each, so an idle guest sends about its working set, not its memory. qemu_mib_s (extra) is QEMU's own 'mbps' at the end (MigrationResult.BandwidthBytesPerSecond)");
         result.Note("converged is true only when the migration completed, the destination ran, and the destination's RAM check passed (every working-set page matches its generation, the tick counter moved on, the guest counted no errors); any failure has its own note");
