@@ -20,6 +20,9 @@ public sealed partial class QemuHypervisor
     [LoggerMessage(EventId = LogEvents.QemuMigrationFailed, Level = LogLevel.Warning, Message = "Host {HostId}: migration of vm {VmId} (operation {OperationId}) failed; the source copy runs on: {Reason}")]
     private partial void LogMigrationFailed(HostId hostId, VmId vmId, string operationId, string reason);
 
+    [LoggerMessage(EventId = LogEvents.QemuDiskDeleted, Level = LogLevel.Information, Message = "Host {HostId} deleted the disk of vm {VmId}: {Path}")]
+    private partial void LogDiskDeleted(HostId hostId, VmId vmId, string path);
+
     [LoggerMessage(EventId = LogEvents.QemuStopEscalated, Level = LogLevel.Warning, Message = "Host {HostId}: QEMU of vm {VmId} (pid {Pid}) did not quit; killed")]
     private partial void LogStopEscalated(HostId hostId, VmId vmId, int pid);
 }

@@ -106,6 +106,28 @@ public sealed partial class QemuHypervisor : IHypervisorDriver, IGuestLease, IAs
         }
     }
 
+    /// <summary>No power-down first: the guest's disk goes with it, so its OS has nothing to save.</summary>
+    public async Task DeleteAsync(VmId vmId, GuestSpec spec, CancellationToken cancellationToken)
+    {
+        await EnsureAdoptedAsync(cancellationToken);
+        foreach (var table in new[] { _guests, _incoming })
+        {
+            if (table.TryGetValue(vmId, out var guest))
+            {
+                await ShutDownAsync(table, guest, graceful: false, cancellationToken);
+                LogGuestStopped(HostId, vmId, guest.Epoch);
+            }
+        }
+
+        var path = DiskPath(vmId, spec);
+        File.Delete(path + ".tmp");
+        if (File.Exists(path))
+        {
+            File.Delete(path);
+            LogDiskDeleted(HostId, vmId, path);
+        }
+    }
+
     public async Task<IReadOnlyList<GuestStatus>> ListAsync(CancellationToken cancellationToken)
     {
         await EnsureAdoptedAsync(cancellationToken);
@@ -333,7 +355,7 @@ public sealed partial class QemuHypervisor : IHypervisorDriver, IGuestLease, IAs
         }
 
         Directory.CreateDirectory(_options.DiskDirectory);
-        var path = Path.Combine(_options.DiskDirectory, $"{vmId.Value}.qcow2");
+        var path = DiskPath(vmId, spec);
         if (File.Exists(path))
         {
             return path;
@@ -343,6 +365,10 @@ public sealed partial class QemuHypervisor : IHypervisorDriver, IGuestLease, IAs
         File.Move(path + ".tmp", path, overwrite: false);
         return path;
     }
+
+    /// <summary>One disk per guest incarnation: a guest created again under the same id starts on a new, empty disk.</summary>
+    public string DiskPath(VmId vmId, GuestSpec spec) =>
+        Path.Combine(_options.DiskDirectory, FormattableString.Invariant($"{vmId.Value}-{spec.Incarnation}.qcow2"));
 
     /// <summary>QEMU's <c>accel</c> value for a setting: <c>kvm</c> or <c>tcg</c>.</summary>
     public static string ResolveAccelerator(QemuAccelerator accelerator) => accelerator switch

@@ -40,7 +40,7 @@ public sealed class QemuOptions
     public string StateDirectory { get; set; } = DefaultStateDirectory;
 
     /// <summary>
-    /// Where guests' disk images live (<c>VM.qcow2</c>, created on first start). Every host must see the same folder (shared
+    /// Where guests' disk images live (<c>VM-INCARNATION.qcow2</c>, created on first start, deleted with the guest). Every host must see the same folder (shared
     /// storage), so that migration and failover find a guest's disk wherever it runs.
     /// </summary>
     /// <value>Default <c>/var/lib/hostgrid/disks</c>.</value>

@@ -22,36 +22,16 @@ public sealed class EpochFencedDriver : IDisposable
     /// <summary>The newest epoch seen for a guest, or null.</summary>
     public long? NewestEpoch(VmId vmId) => _newestEpoch.TryGetValue(vmId, out var e) ? e : null;
 
-    public async Task StartAsync(VmId vmId, GuestSpec spec, long epoch, CancellationToken cancellationToken)
-    {
-        await _gate.WaitAsync(cancellationToken);
-        try
-        {
-            await LearnAsync(cancellationToken);
-            Admit(vmId, epoch);
-            await _inner.StartAsync(vmId, spec, epoch, cancellationToken);
-        }
-        finally
-        {
-            _gate.Release();
-        }
-    }
+    public Task StartAsync(VmId vmId, GuestSpec spec, long epoch, CancellationToken cancellationToken) =>
+        AdmittedAsync(vmId, epoch, () => _inner.StartAsync(vmId, spec, epoch, cancellationToken), cancellationToken);
 
     /// <summary>Stops the guest if the command is current.</summary>
-    public async Task StopAsync(VmId vmId, long epoch, CancellationToken cancellationToken)
-    {
-        await _gate.WaitAsync(cancellationToken);
-        try
-        {
-            await LearnAsync(cancellationToken);
-            Admit(vmId, epoch);
-            await _inner.StopAsync(vmId, cancellationToken);
-        }
-        finally
-        {
-            _gate.Release();
-        }
-    }
+    public Task StopAsync(VmId vmId, long epoch, CancellationToken cancellationToken) =>
+        AdmittedAsync(vmId, epoch, () => _inner.StopAsync(vmId, cancellationToken), cancellationToken);
+
+    /// <summary>Stops the guest and deletes its disks if the command is current.</summary>
+    public Task DeleteAsync(VmId vmId, GuestSpec spec, long epoch, CancellationToken cancellationToken) =>
+        AdmittedAsync(vmId, epoch, () => _inner.DeleteAsync(vmId, spec, cancellationToken), cancellationToken);
 
     public async Task<IReadOnlyList<GuestStatus>> ListAsync(CancellationToken cancellationToken)
     {
@@ -73,20 +53,8 @@ public sealed class EpochFencedDriver : IDisposable
     public void RenewLease(DateTimeOffset validUntil) => (_inner as IGuestLease)?.Renew(validUntil);
 
     /// <summary>Destination: prepares to receive the guest at the ticket's target epoch, which this host has now seen.</summary>
-    public async Task<MigrationEndpoint> PrepareIncomingAsync(MigrationTicket ticket, GuestSpec spec, CancellationToken cancellationToken)
-    {
-        await _gate.WaitAsync(cancellationToken);
-        try
-        {
-            await LearnAsync(cancellationToken);
-            Admit(ticket.VmId, ticket.TargetEpoch);
-            return await _inner.PrepareIncomingAsync(ticket, spec, cancellationToken);
-        }
-        finally
-        {
-            _gate.Release();
-        }
-    }
+    public Task<MigrationEndpoint> PrepareIncomingAsync(MigrationTicket ticket, GuestSpec spec, CancellationToken cancellationToken) =>
+        AdmittedAsync(ticket.VmId, ticket.TargetEpoch, () => _inner.PrepareIncomingAsync(ticket, spec, cancellationToken), cancellationToken);
 
     /// <summary>
     /// Source: migrates the guest out if the source epoch is current. The gate is held only to admit the command, so other
@@ -106,20 +74,8 @@ public sealed class EpochFencedDriver : IDisposable
     }
 
     /// <summary>Destination: runs the verified copy at the target epoch, unless a newer epoch was seen.</summary>
-    public async Task ActivateIncomingAsync(MigrationTicket ticket, CancellationToken cancellationToken)
-    {
-        await _gate.WaitAsync(cancellationToken);
-        try
-        {
-            await LearnAsync(cancellationToken);
-            Admit(ticket.VmId, ticket.TargetEpoch);
-            await _inner.ActivateIncomingAsync(ticket, cancellationToken);
-        }
-        finally
-        {
-            _gate.Release();
-        }
-    }
+    public Task ActivateIncomingAsync(MigrationTicket ticket, CancellationToken cancellationToken) =>
+        AdmittedAsync(ticket.VmId, ticket.TargetEpoch, () => _inner.ActivateIncomingAsync(ticket, cancellationToken), cancellationToken);
 
     /// <summary>Destination: drops the incoming copy; a no-op once a newer epoch than the target was seen (the guest moved on).</summary>
     public async Task AbortIncomingAsync(MigrationTicket ticket, CancellationToken cancellationToken)
@@ -145,20 +101,8 @@ public sealed class EpochFencedDriver : IDisposable
     /// Source: runs the paused guest again at the source epoch. Refused (<see cref="StaleEpochException"/>) once a newer epoch was
     /// seen: a guest whose move committed must never run again here.
     /// </summary>
-    public async Task ResumeAsync(MigrationTicket ticket, CancellationToken cancellationToken)
-    {
-        await _gate.WaitAsync(cancellationToken);
-        try
-        {
-            await LearnAsync(cancellationToken);
-            Admit(ticket.VmId, ticket.SourceEpoch);
-            await _inner.ResumeAsync(ticket, cancellationToken);
-        }
-        finally
-        {
-            _gate.Release();
-        }
-    }
+    public Task ResumeAsync(MigrationTicket ticket, CancellationToken cancellationToken) =>
+        AdmittedAsync(ticket.VmId, ticket.SourceEpoch, () => _inner.ResumeAsync(ticket, cancellationToken), cancellationToken);
 
     public void Dispose()
     {
@@ -166,19 +110,32 @@ public sealed class EpochFencedDriver : IDisposable
         (_inner as IDisposable)?.Dispose();
     }
 
-    private async Task AdmitAsync(VmId vmId, long epoch, CancellationToken cancellationToken)
+    /// <summary>Admits a command whose work runs outside the gate (a migration's copy runs for seconds).</summary>
+    private Task AdmitAsync(VmId vmId, long epoch, CancellationToken cancellationToken) =>
+        AdmittedAsync(vmId, epoch, () => Task.CompletedTask, cancellationToken);
+
+    /// <summary>Runs a command under the gate once its epoch is admitted: one host's commands reach the hypervisor in order.</summary>
+    private async Task<T> AdmittedAsync<T>(VmId vmId, long epoch, Func<Task<T>> command, CancellationToken cancellationToken)
     {
         await _gate.WaitAsync(cancellationToken);
         try
         {
             await LearnAsync(cancellationToken);
             Admit(vmId, epoch);
+            return await command();
         }
         finally
         {
             _gate.Release();
         }
     }
+
+    private Task AdmittedAsync(VmId vmId, long epoch, Func<Task> command, CancellationToken cancellationToken) =>
+        AdmittedAsync(vmId, epoch, async () =>
+        {
+            await command();
+            return true;
+        }, cancellationToken);
 
     /// <summary>Before the first command, learn the epochs of guests the hypervisor already runs (they may outlive the agent).</summary>
     private async Task LearnAsync(CancellationToken cancellationToken)

@@ -16,6 +16,9 @@ public interface IHypervisorDriver
     /// <summary>Stops the guest if it runs. Idempotent.</summary>
     Task StopAsync(VmId vmId, CancellationToken cancellationToken);
 
+    /// <summary>Stops the guest if it runs here, then deletes its disks for good (the guest itself is being deleted). Idempotent.</summary>
+    Task DeleteAsync(VmId vmId, GuestSpec spec, CancellationToken cancellationToken);
+
     /// <summary>The guests the hypervisor runs, with their epochs and load.</summary>
     Task<IReadOnlyList<GuestStatus>> ListAsync(CancellationToken cancellationToken);
 
@@ -32,8 +35,9 @@ public interface IHypervisorDriver
 
     /// <summary>
     /// Source: pre-copy the running guest to <paramref name="destination"/>, then pause it and send the last pages. Returns
-    /// once the destination has verified its copy; the guest stays paused here. On any failure the guest runs here again
-    /// and <see cref="Contracts.Errors.MigrationFailedException"/> says why; cancelling the token cancels the same way.
+    /// once everything is sent, the guest still paused here; the result's <c>SwitchOverDuration</c> runs from the pause to
+    /// this return. On any failure the guest runs here again and <see cref="Contracts.Errors.MigrationFailedException"/>
+    /// says why; cancelling the token cancels the same way.
     /// </summary>
     Task<MigrationResult> MigrateOutAsync(MigrationTicket ticket, MigrationEndpoint destination, IProgress<MigrationProgress>? progress, CancellationToken cancellationToken);
 

@@ -35,6 +35,8 @@ public sealed class QemuClusterTests : IClassFixture<QemuClusterFixture>
         var vm = await CreateAsync("life-1");
         var host = vm.HostId;
         Assert.NotNull(_fixture.QemuPid(host, "life-1"));
+        var disks = Path.Combine(_fixture.Root, "disks");
+        var disk = Assert.Single(Directory.GetFiles(disks, "life-1-*.qcow2"));
 
         await Cluster.Vms.StopVmAsync(new StopVmRequest { Name = "vms/life-1" });
         await WaitAsync(() => _fixture.QemuPid(host, "life-1") is null, "the QEMU process to end after stop");
@@ -48,6 +50,14 @@ public sealed class QemuClusterTests : IClassFixture<QemuClusterFixture>
         await WaitAsync(() => _fixture.QemuPid(running.HostId, "life-1") is null, "the QEMU process to end after delete");
         var error = await Assert.ThrowsAsync<RpcException>(() => GetAsync("life-1"));
         Assert.Equal(StatusCode.NotFound, error.StatusCode);
+        Assert.False(File.Exists(disk), "the deleted guest's disk is gone from shared storage");
+
+        // Created again under the same name: a new, empty disk, never the deleted guest's.
+        await CreateAsync("life-1");
+        var again = Assert.Single(Directory.GetFiles(disks, "life-1-*.qcow2"));
+        Assert.NotEqual(disk, again);
+        await Cluster.Vms.DeleteVmAsync(new DeleteVmRequest { Name = "vms/life-1" });
+        Assert.Empty(Directory.GetFiles(disks, "life-1-*.qcow2"));
     }
 
     [Fact]

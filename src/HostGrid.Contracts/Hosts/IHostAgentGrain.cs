@@ -18,6 +18,10 @@ public interface IHostAgentGrain : IGrainWithStringKey
     [Alias("StopGuest"), ResponseTimeout(CommandTimeout)]
     Task StopGuestAsync(VmId vmId, long epoch);
 
+    /// <summary>Stops the guest if it runs here and deletes its disks: the guest is being deleted. Idempotent.</summary>
+    [Alias("DeleteGuest"), ResponseTimeout(CommandTimeout)]
+    Task DeleteGuestAsync(VmId vmId, GuestSpec spec, long epoch);
+
     [Alias("ListGuests"), ResponseTimeout(CommandTimeout)]
     Task<IReadOnlyList<GuestStatus>> ListGuestsAsync();
 

@@ -13,6 +13,7 @@ public static class LogEvents
     public const int StaleCommandRefused = 1012;
     public const int StrayGuestStopped = 1013;
     public const int HostMaintenanceChanged = 1014;
+    public const int GuestDeleted = 1015;
     public const int MigrationOutStarted = 1020;
     public const int MigrationOutFinished = 1021;
     public const int MigrationOutFailed = 1022;
@@ -27,6 +28,7 @@ public static class LogEvents
     public const int VmFailedOver = 2006;
     public const int VmFailoverPending = 2007;
     public const int VmGuestLost = 2008;
+    public const int VmDisksLeftBehind = 2009;
 
     // 4000: failure detection and failover
     public const int HostDeclaredDown = 4000;
@@ -46,6 +48,7 @@ public static class LogEvents
     public const int QemuOrphanStopped = 8003;
     public const int QemuMigrationFailed = 8007;
     public const int QemuStopEscalated = 8008;
+    public const int QemuDiskDeleted = 8009;
 
     // 6000: migration and maintenance
     public const int MigrationStarted = 6000;

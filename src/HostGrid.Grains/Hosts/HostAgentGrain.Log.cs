@@ -11,6 +11,9 @@ public sealed partial class HostAgentGrain
     [LoggerMessage(EventId = LogEvents.GuestStopped, Level = LogLevel.Information, Message = "Host {HostId} stopped guest {VmId} at epoch {Epoch}")]
     private partial void LogGuestStopped(HostId hostId, VmId vmId, long epoch);
 
+    [LoggerMessage(EventId = LogEvents.GuestDeleted, Level = LogLevel.Information, Message = "Host {HostId} deleted guest {VmId} and its disks at epoch {Epoch}")]
+    private partial void LogGuestDeleted(HostId hostId, VmId vmId, long epoch);
+
     [LoggerMessage(EventId = LogEvents.StaleCommandRefused, Level = LogLevel.Warning, Message = "Host {HostId} refused a command for {VmId} at stale epoch {Epoch} (current {CurrentEpoch})")]
     private partial void LogStaleCommand(HostId hostId, VmId vmId, long epoch, long currentEpoch);
 

@@ -57,6 +57,13 @@ public sealed partial class HostAgentGrain : Grain, IHostAgentGrain
             LogGuestStopped(HostId, vmId, epoch);
         });
 
+    public Task DeleteGuestAsync(VmId vmId, GuestSpec spec, long epoch) =>
+        FencedAsync(vmId, epoch, async () =>
+        {
+            await _driver.DeleteAsync(vmId, spec, epoch, CancellationToken.None);
+            LogGuestDeleted(HostId, vmId, epoch);
+        });
+
     public Task<IReadOnlyList<GuestStatus>> ListGuestsAsync() => _driver.ListAsync(CancellationToken.None);
 
     public async Task<IncomingMigration> PrepareIncomingAsync(MigrationTicket ticket, GuestSpec spec)

@@ -23,6 +23,9 @@ public sealed partial class VmGrain
     [LoggerMessage(EventId = LogEvents.VmDeleted, Level = LogLevel.Information, Message = "Vm {VmId} deleted")]
     private partial void LogDeleted(VmId vmId);
 
+    [LoggerMessage(EventId = LogEvents.VmDisksLeftBehind, Level = LogLevel.Warning, Message = "Vm {VmId} deleted while host {HostId} did not answer: its disks stay on shared storage ({Reason})")]
+    private partial void LogDisksLeftBehind(VmId vmId, HostId hostId, string reason);
+
     [LoggerMessage(EventId = LogEvents.VmFailedOver, Level = LogLevel.Warning, Message = "Vm {VmId} failed over from dead host {DeadHost} to {HostId} at epoch {Epoch}")]
     private partial void LogFailedOver(VmId vmId, HostId deadHost, HostId hostId, long epoch);
 

@@ -236,20 +236,29 @@ public sealed partial class VmGrain : Grain, IVmGrain
         EnsureExists();
         EnsureNoOperation();
         var epoch = Record.Epoch;
+        // Its host stops the guest and deletes its disks. A guest on no host may still have disks (it ran before a
+        // failover found no room): any Up host reaches the shared storage.
+        var deleter = Record.Host ?? (await ReadHostsAsync()).FirstOrDefault(h => h.Status == HostStatus.Up)?.HostId;
+        if (deleter is { } agent)
+        {
+            try
+            {
+                await Agent(agent).DeleteGuestAsync(VmId, GuestSpec(), epoch);
+            }
+            catch (Exception e) when (IsUnreachable(e))
+            {
+                // A guest that may run there cannot be deleted unseen; a stopped one can, its disks left behind.
+                if (Record.Host is not null && Record.State is not (VmState.Stopped or VmState.Pending))
+                {
+                    throw new HostUnreachableException(agent, $"cannot stop vm {VmId} before deleting it: {Describe(e)}");
+                }
+
+                LogDisksLeftBehind(VmId, agent, Describe(e));
+            }
+        }
+
         if (Record.Host is { } host)
         {
-            if (Record.State is not (VmState.Stopped or VmState.Pending))
-            {
-                try
-                {
-                    await Agent(host).StopGuestAsync(VmId, Record.Epoch);
-                }
-                catch (Exception e) when (IsUnreachable(e))
-                {
-                    throw new HostUnreachableException(host, $"cannot stop vm {VmId} before deleting it: {Describe(e)}");
-                }
-            }
-
             await GrainFactory.GetGrain<IHostGrain>(host.Value).ReleaseAsync(VmId);
         }
 
@@ -378,7 +387,7 @@ public sealed partial class VmGrain : Grain, IVmGrain
 
     private IHostAgentGrain Agent(HostId host) => GrainFactory.GetGrain<IHostAgentGrain>(host.Value);
 
-    private GuestSpec GuestSpec() => new(Spec.Resources, Spec.Labels);
+    private GuestSpec GuestSpec() => new(Spec.Resources, Spec.Labels, Record.CreatedAt.ToUnixTimeMilliseconds());
 
     private VmSnapshot Snapshot() => new(
         VmId, Spec, Record.DesiredState, Record.State, Record.Host, Record.Epoch, Record.StatusMessage, Record.CreatedAt, Record.UpdatedAt);

@@ -89,6 +89,9 @@ public sealed class SimulatedHypervisor : IHypervisorDriver, IDisposable
         }
     }
 
+    /// <summary>Simulated guests have no disks: deleting one is stopping it.</summary>
+    public Task DeleteAsync(VmId vmId, GuestSpec spec, CancellationToken cancellationToken) => StopAsync(vmId, cancellationToken);
+
     /// <summary>Running guests and paused ones (Running false). Incoming copies are not guests until activated.</summary>
     public Task<IReadOnlyList<GuestStatus>> ListAsync(CancellationToken cancellationToken)
     {

@@ -30,7 +30,7 @@ public sealed class QemuHypervisorTests
         Assert.Equal((vm, 3L, true), (guest.VmId, guest.Epoch, guest.Running));
         Assert.True(guest.MemoryUsedMib > 0, "RSS of the QEMU process is reported");
         Assert.NotNull(hosts.Pid(driver, vm));
-        Assert.True(File.Exists(Path.Combine(hosts.Root, "disks", "web-1.qcow2")), "the guest's disk image is created on shared storage");
+        Assert.True(File.Exists(driver.DiskPath(vm, QemuHosts.Spec())), "the guest's disk image is created on shared storage");
         await using (var probe = await hosts.ProbeAsync(driver, vm, bound.Token))
         {
             Assert.True((await probe.WaitReadyAsync(TimeSpan.FromSeconds(10), bound.Token)).IsReady);
@@ -41,6 +41,37 @@ public sealed class QemuHypervisorTests
         Assert.Empty(await driver.ListAsync(bound.Token));
         Assert.Null(hosts.Pid(driver, vm));
         Assert.False(Directory.Exists(hosts.Files(driver, vm).Directory));
+        Assert.True(File.Exists(driver.DiskPath(vm, QemuHosts.Spec())), "a stopped guest keeps its disk");
+    }
+
+    [Fact]
+    public async Task Delete_RunningGuest_StopsItAndDeletesItsDisk_TheNextIncarnationGetsANewDisk()
+    {
+        if (!TestGuestQemu.CanRun())
+        {
+            return;
+        }
+
+        await using var hosts = new QemuHosts();
+        var driver = hosts.Driver("hv-1");
+        var vm = new VmId("web-1");
+        var first = QemuHosts.Spec() with { Incarnation = 1 };
+        var second = QemuHosts.Spec() with { Incarnation = 2 };
+        using var bound = new CancellationTokenSource(Bound);
+        await driver.StartAsync(vm, first, epoch: 1, bound.Token);
+        File.WriteAllText(Path.Combine(hosts.Root, "disks", "other-1-1.qcow2"), "another guest's disk");
+
+        await driver.DeleteAsync(vm, first, bound.Token);
+
+        Assert.Empty(await driver.ListAsync(bound.Token));
+        Assert.Null(hosts.Pid(driver, vm));
+        Assert.False(File.Exists(driver.DiskPath(vm, first)), "the deleted guest's disk is gone");
+        Assert.True(File.Exists(Path.Combine(hosts.Root, "disks", "other-1-1.qcow2")), "other disks stay");
+        await driver.DeleteAsync(vm, first, bound.Token); // idempotent
+
+        await driver.StartAsync(vm, second, epoch: 2, bound.Token);
+        Assert.True(File.Exists(driver.DiskPath(vm, second)));
+        Assert.NotEqual(driver.DiskPath(vm, first), driver.DiskPath(vm, second));
     }
 
     [Fact]
