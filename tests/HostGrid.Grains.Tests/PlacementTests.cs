@@ -1,4 +1,5 @@
 using HostGrid.Contracts.Errors;
+using Orleans.Core.Internal;
 
 namespace HostGrid.Grains.Tests;
 
@@ -39,6 +40,19 @@ public sealed class PlacementTests : IClassFixture<SimulatedClusterFixture>, IAs
                 mine.Select(vm => vm.VmId.Value).Order(StringComparer.Ordinal),
                 running.Select(g => g.VmId.Value).Where(v => v.StartsWith("spread-", StringComparison.Ordinal)).Order(StringComparer.Ordinal));
         }
+    }
+
+    [Fact]
+    public async Task Create_OnAHostWhoseGrainWasJustReactivated_PlacedThere()
+    {
+        var host = _cluster.Client.GetGrain<IHostGrain>("hv-2");
+        Assert.Equal(HostStatus.Up, (await host.GetSnapshotAsync()).Status);
+        await host.AsReference<IGrainManagementExtension>().DeactivateOnIdle();
+
+        // The create meets a fresh activation of hv-2's grain, most likely before the agent's next heartbeat reaches it.
+        var vm = await CreateAsync("reactivated-1", Specs.Small(target: "hv-2"));
+
+        Assert.Equal((VmState.Running, "hv-2"), (vm.State, vm.Host?.Value));
     }
 
     [Fact]

@@ -38,6 +38,18 @@ public sealed partial class HostGrain : Grain, IHostGrain
 
     private HostId HostId => new(this.GetPrimaryKeyString());
 
+    public override Task OnActivateAsync(CancellationToken cancellationToken)
+    {
+        // A known host's grain that moved or was collected hears from its agent within a heartbeat: until then it counts
+        // as just heard from (as the coordinator does after a move), not as Joining, which would refuse guests.
+        if (_state.State.Registered && !_state.State.Down)
+        {
+            _lastHeartbeat = _time.GetUtcNow();
+        }
+
+        return Task.CompletedTask;
+    }
+
     public async Task RegisterAsync(HostRegistration registration)
     {
         var state = _state.State;
