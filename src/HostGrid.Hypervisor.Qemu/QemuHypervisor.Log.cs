@@ -23,6 +23,9 @@ public sealed partial class QemuHypervisor
     [LoggerMessage(EventId = LogEvents.QemuDiskDeleted, Level = LogLevel.Information, Message = "Host {HostId} deleted the disk of vm {VmId}: {Path}")]
     private partial void LogDiskDeleted(HostId hostId, VmId vmId, string path);
 
+    [LoggerMessage(EventId = LogEvents.QemuPostCopyFailed, Level = LogLevel.Warning, Message = "Host {HostId}: the post-copy of vm {VmId} broke off ({Outcome}); its memory is incomplete, so it is stopped and restarts from its disk")]
+    private partial void LogPostCopyFailed(HostId hostId, VmId vmId, string outcome);
+
     [LoggerMessage(EventId = LogEvents.QemuStopEscalated, Level = LogLevel.Warning, Message = "Host {HostId}: QEMU of vm {VmId} (pid {Pid}) did not quit; killed")]
     private partial void LogStopEscalated(HostId hostId, VmId vmId, int pid);
 }

@@ -12,11 +12,19 @@ namespace HostGrid.Hypervisor.Qemu;
 // migrate-incoming; the source runs migrate with HostGrid's downtime limit, bandwidth and throttle settings. The destination
 // stays paused (-S) after the stream ends: ConfirmIncoming checks the whole state arrived, the VM grain commits, and only then
 // ActivateIncoming runs it (cont). So a move that fails to commit never leaves a destination copy that ran.
+// Post-copy (PostCopyAfterRounds): once QEMU switches to it the source can no longer resume, so a pre-copy that does not
+// converge returns from MigrateOut with the guest still running and its migration still going; the VM grain commits, then
+// StartPostCopy switches (migrate-start-postcopy), the destination runs and pulls the pages it lacks.
 public sealed partial class QemuHypervisor
 {
     private static readonly TimeSpan ProgressPollPeriod = TimeSpan.FromMilliseconds(100);
     private static readonly TimeSpan CancelWait = TimeSpan.FromSeconds(10);
     private static readonly string[] FinalStates = ["completed", "failed", "cancelled"];
+
+    /// <summary>Where an incoming copy can run: the whole stream loaded, or in post-copy its device state.</summary>
+    private static readonly string[] IncomingReadyStates = ["completed", "postcopy-active", "failed", "cancelled"];
+
+    private bool PostCopyEnabled => _options.PostCopyAfterRounds > 0;
 
     public async Task<MigrationEndpoint> PrepareIncomingAsync(MigrationTicket ticket, GuestSpec spec, CancellationToken cancellationToken)
     {
@@ -34,7 +42,7 @@ public sealed partial class QemuHypervisor
         var guest = await LaunchAsync(ticket.VmId, spec, ticket.TargetEpoch, ticket.OperationId, cancellationToken);
         try
         {
-            await SetCapabilitiesAsync(guest.Qmp, autoConverge: false, cancellationToken);
+            await SetCapabilitiesAsync(guest.Qmp, autoConverge: false, PostCopyEnabled, cancellationToken);
             await guest.Qmp.ExecuteAsync("migrate-incoming", new JsonObject { ["uri"] = $"tcp:{_options.MigrationListenAddress}:0" }, cancellationToken);
             var info = await guest.Qmp.ExecuteAsync("query-migrate", null, cancellationToken);
             guest.Endpoint = new MigrationEndpoint(_options.MigrationListenAddress, ListeningPort(info), ticket.OperationId);
@@ -57,7 +65,7 @@ public sealed partial class QemuHypervisor
         }
 
         var qmp = guest.Qmp;
-        await SetCapabilitiesAsync(qmp, _migration.AutoConverge, cancellationToken);
+        await SetCapabilitiesAsync(qmp, _migration.AutoConverge, PostCopyEnabled, cancellationToken);
         await qmp.ExecuteAsync("migrate-set-parameters", MigrationParameters(), cancellationToken);
         // Both waits start before the command, so neither event can slip by.
         var paused = qmp.WaitForEventAsync("STOP", null, _migration.Timeout, cancellationToken);
@@ -80,7 +88,14 @@ public sealed partial class QemuHypervisor
                 var info = await qmp.ExecuteAsync("query-migrate", null, cancellationToken);
                 var rounds = (int)Long(info.TryGetProperty("ram", out var ram) ? ram : default, "dirty-sync-count");
                 progress?.Report(Progress(info, paused.IsCompleted));
-                if (!_migration.AutoConverge && rounds > _migration.MaxRounds)
+                if (PostCopyEnabled && rounds >= _options.PostCopyAfterRounds && MigrationStatus(info) == "active")
+                {
+                    // Not converged: hand over to post-copy after the commit. QEMU's pre-copy runs on meanwhile.
+                    guest.Outgoing = new OutgoingMigration(ticket.OperationId, paused, finished, started);
+                    return PostCopyReady(info, started);
+                }
+
+                if (!_migration.AutoConverge && !PostCopyEnabled && rounds > _migration.MaxRounds)
                 {
                     throw new MigrationFailedException(Invariant($"vm {ticket.VmId} did not converge in {_migration.MaxRounds} rounds (auto-converge off)"));
                 }
@@ -115,6 +130,54 @@ public sealed partial class QemuHypervisor
         }
     }
 
+    public async Task<MigrationResult> StartPostCopyAsync(MigrationTicket ticket, CancellationToken cancellationToken)
+    {
+        await EnsureAdoptedAsync(cancellationToken);
+        if (!_guests.TryGetValue(ticket.VmId, out var guest) || guest.Epoch != ticket.SourceEpoch || !guest.IsAlive
+            || guest.Outgoing is not { } outgoing || outgoing.OperationId != ticket.OperationId)
+        {
+            throw new MigrationFailedException($"{HostId} has no move of vm {ticket.VmId} ({ticket.OperationId}) waiting for post-copy");
+        }
+
+        try
+        {
+            var status = MigrationStatus(await guest.Qmp.ExecuteAsync("query-migrate", null, cancellationToken));
+            if (status == "active")
+            {
+                var switched = guest.Qmp.WaitForEventAsync("MIGRATION", e => MigrationStatus(e.Data) is "postcopy-active" || FinalStates.Contains(MigrationStatus(e.Data)), _options.CommandTimeout, cancellationToken);
+                Observe(switched);
+                await guest.Qmp.ExecuteAsync("migrate-start-postcopy", null, cancellationToken);
+                status = MigrationStatus((await switched).Data);
+            }
+
+            // completed: the pre-copy converged after all while the move committed; the destination holds it all.
+            if (status is not ("postcopy-active" or "completed"))
+            {
+                throw new MigrationFailedException($"QEMU migration of vm {ticket.VmId} {status} before it could switch to post-copy");
+            }
+
+            var pausedAt = (await outgoing.Paused.WaitAsync(_options.CommandTimeout, cancellationToken)).Timestamp;
+            var info = await guest.Qmp.ExecuteAsync("query-migrate", null, cancellationToken);
+            var ram = info.TryGetProperty("ram", out var r) ? r : default;
+            var switchOver = _time.GetUtcNow() - pausedAt;
+            return new MigrationResult(
+                (int)Long(ram, "dirty-sync-count"),
+                Long(ram, "transferred"),
+                Long(ram, "normal") + Long(ram, "duplicate"),
+                Double(ram, "mbps") * 1_000_000 / 8,
+                (int)Long(info, "cpu-throttle-percentage"),
+                pausedAt - outgoing.Started,
+                switchOver > TimeSpan.Zero ? switchOver : TimeSpan.Zero,
+                pausedAt,
+                HypervisorDowntime: null, // QEMU reports it when the post-copy completes
+                PostCopy: true);
+        }
+        catch (Exception e) when (e is QmpException or IOException or TimeoutException)
+        {
+            throw new MigrationFailedException($"vm {ticket.VmId} on {HostId} did not switch to post-copy: {e.Message}");
+        }
+    }
+
     public async Task ConfirmIncomingAsync(MigrationTicket ticket, CancellationToken cancellationToken)
     {
         if (_guests.TryGetValue(ticket.VmId, out var running) && running.Epoch == ticket.TargetEpoch)
@@ -143,14 +206,70 @@ public sealed partial class QemuHypervisor
             await ShutDownAsync(_guests, running, graceful: false, cancellationToken); // an older local copy never runs beside it
         }
 
+        // Registered before cont: a small guest's post-copy may end at once.
+        var pulled = guest.IncomingPostCopy
+            ? guest.Qmp.WaitForEventAsync("MIGRATION", e => MigrationStatus(e.Data) is "postcopy-paused" || FinalStates.Contains(MigrationStatus(e.Data)), _migration.Timeout, CancellationToken.None)
+            : null;
+        if (pulled is not null)
+        {
+            Observe(pulled);
+        }
+
         // The guest is paused here until now: the pause ends with this command (cont starts the vCPUs before it replies).
-        await guest.Qmp.ExecuteAsync("cont", null, cancellationToken);
+        try
+        {
+            await guest.Qmp.ExecuteAsync("cont", null, cancellationToken);
+        }
+        catch (Exception e) when (e is QmpException or IOException or TimeoutException)
+        {
+            // Gone or refusing (a post-copy whose source died may take its destination down): the VM grain boots it from disk.
+            await ShutDownAsync(_incoming, guest, graceful: false, CancellationToken.None);
+            throw new MigrationFailedException($"the incoming copy of vm {ticket.VmId} on {HostId} did not run: {e.Message}");
+        }
 
         guest.Record = guest.Record with { IncomingOperation = null };
         guest.Record.Save(guest.Files);
         _incoming.TryRemove(new KeyValuePair<VmId, QemuGuest>(ticket.VmId, guest));
         _guests[ticket.VmId] = guest;
         LogGuestStarted(HostId, ticket.VmId, ticket.TargetEpoch, guest.Pid, _accelerator);
+        if (pulled is not null)
+        {
+            _ = WatchPostCopyAsync(guest, pulled);
+        }
+    }
+
+    /// <summary>
+    /// A destination copy running in post-copy lacks pages until its migration completes; if it breaks off instead (the
+    /// source died, the stream broke) its memory is lost and it would hang on the next missing page: it is stopped, and
+    /// its VM grain, missing it from this host's heartbeats, restarts it from its disk.
+    /// </summary>
+    private async Task WatchPostCopyAsync(QemuGuest guest, Task<QmpEvent> pulled)
+    {
+        string outcome;
+        try
+        {
+            // It may have broken off already (the source died while this copy was still paused).
+            outcome = MigrationStatus(await guest.Qmp.ExecuteAsync("query-migrate", null, StatusTimeout, CancellationToken.None));
+            if (outcome is not ("postcopy-paused" or "completed" or "failed" or "cancelled"))
+            {
+                outcome = MigrationStatus((await pulled).Data);
+            }
+        }
+        catch (TimeoutException)
+        {
+            outcome = Invariant($"not completed within {_migration.Timeout.TotalSeconds:F0} s");
+        }
+        catch (Exception e) when (e is QmpException or IOException or OperationCanceledException)
+        {
+            return; // the process is gone or being stopped
+        }
+
+        guest.IncomingPostCopy = false;
+        if (outcome != "completed" && _guests.TryGetValue(guest.VmId, out var current) && ReferenceEquals(current, guest))
+        {
+            LogPostCopyFailed(HostId, guest.VmId, outcome);
+            await ShutDownAsync(_guests, guest, graceful: false, CancellationToken.None);
+        }
     }
 
     public async Task AbortIncomingAsync(MigrationTicket ticket, CancellationToken cancellationToken)
@@ -169,6 +288,13 @@ public sealed partial class QemuHypervisor
             throw new MigrationFailedException(Invariant($"vm {ticket.VmId} has no copy on {HostId} at epoch {ticket.SourceEpoch} to resume"));
         }
 
+        if (guest.Outgoing is not null)
+        {
+            // Handed over to post-copy but never switched (the move did not commit): its pre-copy still runs.
+            guest.Outgoing = null;
+            await CancelOutgoingAsync(guest);
+        }
+
         await EnsureRunningAsync(guest, cancellationToken);
     }
 
@@ -180,26 +306,52 @@ public sealed partial class QemuHypervisor
     /// <summary>The destination has loaded the whole stream and sits paused, ready to run; it exits if the stream broke.</summary>
     private async Task WaitIncomingCompleteAsync(QemuGuest guest, CancellationToken cancellationToken)
     {
-        var completed = guest.Qmp.WaitForEventAsync("MIGRATION", e => FinalStates.Contains(MigrationStatus(e.Data)), _options.CommandTimeout, cancellationToken);
+        var completed = guest.Qmp.WaitForEventAsync("MIGRATION", e => IncomingReadyStates.Contains(MigrationStatus(e.Data)), _options.CommandTimeout, cancellationToken);
         Observe(completed);
         try
         {
             var status = MigrationStatus(await guest.Qmp.ExecuteAsync("query-migrate", null, cancellationToken));
-            if (status != "completed")
+            if (status is not ("completed" or "postcopy-active"))
             {
                 status = MigrationStatus((await completed).Data);
             }
 
-            if (status != "completed")
+            if (status is not ("completed" or "postcopy-active"))
             {
                 throw new MigrationFailedException($"the incoming copy of vm {guest.VmId} on {HostId} {status}");
             }
 
+            guest.IncomingPostCopy = status == "postcopy-active";
             guest.IncomingComplete = true;
         }
         catch (Exception e) when (e is IOException or TimeoutException or QmpException)
         {
             throw new MigrationFailedException($"the incoming copy of vm {guest.VmId} on {HostId} is not complete: {e.Message}");
+        }
+    }
+
+    /// <summary>
+    /// A source in post-copy holds the pages its destination still lacks: stopping it first waits (bounded by half the
+    /// command timeout, within the agent's own bound) for the migration to end, else the destination's copy would break.
+    /// </summary>
+    private async Task AwaitPostCopyAsync(QemuGuest guest, CancellationToken cancellationToken)
+    {
+        if (guest.Outgoing is not { } outgoing)
+        {
+            return;
+        }
+
+        guest.Outgoing = null;
+        try
+        {
+            if (guest.IsAlive && MigrationStatus(await guest.Qmp.ExecuteAsync("query-migrate", null, StatusTimeout, cancellationToken)) == "postcopy-active")
+            {
+                await outgoing.Finished.WaitAsync(_options.CommandTimeout / 2, cancellationToken);
+            }
+        }
+        catch (Exception e) when (e is QmpException or IOException or TimeoutException)
+        {
+            LogMigrationFailed(HostId, guest.VmId, outgoing.OperationId, $"stopping the source before its post-copy ended: {e.Message}");
         }
     }
 
@@ -234,12 +386,14 @@ public sealed partial class QemuHypervisor
         }
     }
 
-    private static async Task SetCapabilitiesAsync(QmpClient qmp, bool autoConverge, CancellationToken cancellationToken)
+    /// <summary>Post-copy must be allowed on both sides before the stream starts; it only happens if the source switches.</summary>
+    private static async Task SetCapabilitiesAsync(QmpClient qmp, bool autoConverge, bool postCopy, CancellationToken cancellationToken)
     {
         var capabilities = new JsonArray
         {
             new JsonObject { ["capability"] = "events", ["state"] = true },
             new JsonObject { ["capability"] = "auto-converge", ["state"] = autoConverge },
+            new JsonObject { ["capability"] = "postcopy-ram", ["state"] = postCopy },
         };
         await qmp.ExecuteAsync("migrate-set-capabilities", new JsonObject { ["capabilities"] = capabilities }, cancellationToken);
     }
@@ -253,6 +407,7 @@ public sealed partial class QemuHypervisor
         {
             ["downtime-limit"] = (long)_migration.MaxDowntime.TotalMilliseconds,
             ["max-bandwidth"] = bandwidth,
+            ["max-postcopy-bandwidth"] = _options.MigrationBandwidthMibPerSecond > 0 ? bandwidth : 0, // 0: no cap
             ["cpu-throttle-initial"] = _migration.ThrottleInitialPercent,
             ["cpu-throttle-increment"] = _migration.ThrottleIncrementPercent,
             ["max-cpu-throttle"] = _migration.ThrottleMaxPercent,
@@ -294,6 +449,22 @@ public sealed partial class QemuHypervisor
             switchOver > TimeSpan.Zero ? switchOver : TimeSpan.Zero,
             pausedAt,
             downtime > TimeSpan.Zero ? downtime : TimeSpan.Zero);
+    }
+
+    /// <summary>A pre-copy handed over to post-copy: its figures so far; the guest still runs, nothing paused yet.</summary>
+    private MigrationResult PostCopyReady(JsonElement info, DateTimeOffset started)
+    {
+        var ram = info.TryGetProperty("ram", out var r) ? r : default;
+        return new MigrationResult(
+            (int)Long(ram, "dirty-sync-count"),
+            Long(ram, "transferred"),
+            Long(ram, "normal") + Long(ram, "duplicate"),
+            Double(ram, "mbps") * 1_000_000 / 8,
+            (int)Long(info, "cpu-throttle-percentage"),
+            _time.GetUtcNow() - started,
+            TimeSpan.Zero,
+            default,
+            PostCopy: true);
     }
 
     /// <summary>The port QEMU chose for <c>migrate-incoming tcp:ADDR:0</c>, from <c>query-migrate</c>'s socket-address.</summary>

@@ -216,10 +216,11 @@ public sealed partial class QemuHypervisor : IHypervisorDriver, IGuestLease, IAs
 
     /// <summary>
     /// Stops a guest's process: an ACPI power-down first when <paramref name="graceful"/> and the guest runs, then QMP <c>quit</c>,
-    /// then SIGKILL; each step bounded. Removes its files (not its disk).
+    /// then SIGKILL; each step bounded. Removes its files (not its disk). A source still serving a post-copy waits for it first.
     /// </summary>
     private async Task ShutDownAsync(ConcurrentDictionary<VmId, QemuGuest> table, QemuGuest guest, bool graceful, CancellationToken cancellationToken)
     {
+        await AwaitPostCopyAsync(guest, cancellationToken);
         if (graceful && _options.PowerdownTimeout > TimeSpan.Zero && guest.IsAlive && await TryStatusAsync(guest, cancellationToken) == "running")
         {
             try

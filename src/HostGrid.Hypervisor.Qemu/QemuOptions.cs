@@ -14,6 +14,7 @@ public sealed class QemuOptions
     public const double DefaultLeaseWaitSeconds = 5;
     public const string DefaultMigrationListenAddress = "127.0.0.1";
     public const double DefaultMigrationBandwidthMibPerSecond = 0;
+    public const int DefaultPostCopyAfterRounds = 0;
 
     /// <summary>The value of <see cref="Kernel"/> that boots HostGrid's bundled test guest.</summary>
     public const string TestGuestKernel = "test-guest";
@@ -40,8 +41,8 @@ public sealed class QemuOptions
     public string StateDirectory { get; set; } = DefaultStateDirectory;
 
     /// <summary>
-    /// Where guests' disk images live (<c>VM-INCARNATION.qcow2</c>, created on first start, deleted with the guest). Every host must see the same folder (shared
-    /// storage), so that migration and failover find a guest's disk wherever it runs.
+    /// Where guests' disk images live (<c>VM-INCARNATION.qcow2</c>, created on first start, deleted with the guest). Every
+    /// host must see the same folder (shared storage), so that migration and failover find a guest's disk wherever it runs.
     /// </summary>
     /// <value>Default <c>/var/lib/hostgrid/disks</c>.</value>
     public string DiskDirectory { get; set; } = DefaultDiskDirectory;
@@ -73,7 +74,16 @@ public sealed class QemuOptions
     /// <value>Default <c>127.0.0.1</c>.</value>
     public string MigrationListenAddress { get; set; } = DefaultMigrationListenAddress;
 
-    /// <summary>Cap on a migration's bandwidth in MiB/s; 0 means no cap (QEMU's own default would be 128 MiB/s).</summary>
+    /// <summary>Cap on a migration's bandwidth in MiB/s, pre-copy and post-copy; 0 means no cap (QEMU's own default would be 128 MiB/s).</summary>
     /// <value>Default 0.</value>
     public double MigrationBandwidthMibPerSecond { get; set; } = DefaultMigrationBandwidthMibPerSecond;
+
+    /// <summary>
+    /// Pre-copy rounds after which a guest that has not converged finishes its move in post-copy; 0: never (auto-converge
+    /// alone). The move commits first, while the guest still runs on the source; then it pauses only while its device
+    /// state moves, runs on the destination and pulls the pages it lacks. Until those have arrived its memory lives on both
+    /// hosts, so a failure then costs its memory: it restarts from its disk on the destination. Set it alike on every agent.
+    /// </summary>
+    /// <value>Default 0.</value>
+    public int PostCopyAfterRounds { get; set; } = DefaultPostCopyAfterRounds;
 }

@@ -45,6 +45,11 @@ public sealed class QemuOptionsValidator : IValidateOptions<QemuOptions>
             failures.Add($"{Section}:MigrationBandwidthMibPerSecond must be 0 (no cap) or more (got {options.MigrationBandwidthMibPerSecond}).");
         }
 
+        if (options.PostCopyAfterRounds < 0)
+        {
+            failures.Add($"{Section}:PostCopyAfterRounds must be 0 (never) or more (got {options.PostCopyAfterRounds}).");
+        }
+
         return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);
     }
 

@@ -66,6 +66,13 @@ public sealed class EpochFencedDriver : IDisposable
         return await _inner.MigrateOutAsync(ticket, destination, progress, cancellationToken);
     }
 
+    /// <summary>Source: switches a committed move to post-copy if the source epoch is current (outside the gate, like the copy).</summary>
+    public async Task<MigrationResult> StartPostCopyAsync(MigrationTicket ticket, CancellationToken cancellationToken)
+    {
+        await AdmitAsync(ticket.VmId, ticket.SourceEpoch, cancellationToken);
+        return await _inner.StartPostCopyAsync(ticket, cancellationToken);
+    }
+
     /// <summary>Destination: confirms the incoming copy is complete, if the target epoch is current.</summary>
     public async Task ConfirmIncomingAsync(MigrationTicket ticket, CancellationToken cancellationToken)
     {

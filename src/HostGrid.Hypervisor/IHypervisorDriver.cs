@@ -42,8 +42,17 @@ public interface IHypervisorDriver
     Task<MigrationResult> MigrateOutAsync(MigrationTicket ticket, MigrationEndpoint destination, IProgress<MigrationProgress>? progress, CancellationToken cancellationToken);
 
     /// <summary>
+    /// Source, after the commit of a move whose <c>MigrateOut</c> said <c>PostCopy</c>: pause the guest, hand its device
+    /// state over and keep serving the destination the pages it still lacks (a later stop here waits for them). Returns with
+    /// the guest paused here and the switch-over's figures; throws <see cref="Contracts.Errors.MigrationFailedException"/>
+    /// if the migration ended before the switch. Idempotent.
+    /// </summary>
+    Task<MigrationResult> StartPostCopyAsync(MigrationTicket ticket, CancellationToken cancellationToken);
+
+    /// <summary>
     /// Destination: waits until the incoming copy for <paramref name="ticket"/> is complete and ready to run (not yet
-    /// running), or throws <see cref="Contracts.Errors.MigrationFailedException"/>. The move commits only after this.
+    /// running), or throws <see cref="Contracts.Errors.MigrationFailedException"/>. The move commits only after this
+    /// (in post-copy: the device state arrived; the pages follow once it runs).
     /// </summary>
     Task ConfirmIncomingAsync(MigrationTicket ticket, CancellationToken cancellationToken);
 

@@ -29,6 +29,9 @@ public sealed class QemuClusterFixture : IAsyncLifetime
             ["HostGrid__Qemu__DiskDirectory"] = Path.Combine(Root, "disks"),
             // Slow enough that a test can act in the middle of a pre-copy of a few hundred MiB.
             ["HostGrid__Qemu__MigrationBandwidthMibPerSecond"] = "64",
+            // A guest that outpaces it finishes in post-copy; without auto-converge nothing else would make it converge.
+            ["HostGrid__Qemu__PostCopyAfterRounds"] = "6",
+            ["HostGrid__Migration__AutoConverge"] = "false",
             ["HostGrid__Qemu__PowerdownTimeout"] = "00:00:01",
             ["HostGrid__Failover__IsolationTimeout"] = $"00:00:{IsolationTimeoutSeconds.ToString(CultureInfo.InvariantCulture)}",
             ["HostGrid__Failover__MissedHeartbeats"] = IsolationTimeoutSeconds.ToString(CultureInfo.InvariantCulture),

@@ -78,12 +78,7 @@ public sealed class QemuClusterTests : IClassFixture<QemuClusterFixture>
         }
 
         var target = QemuClusterFixture.Specs.Select(s => s.HostId).First(h => h != vm.HostId);
-        var operation = await Cluster.Vms.MigrateVmAsync(new MigrateVmRequest { Name = "vms/mig-1", TargetHostId = target });
-        var done = await Eventually.Async(
-            async () => await new OperationService.OperationServiceClient(Cluster.Channel).GetOperationAsync(new GetOperationRequest { Name = operation.Name }),
-            op => op.State is OperationState.Succeeded or OperationState.Failed,
-            TimeSpan.FromSeconds(90),
-            "the migration to end");
+        var done = await MigrateAsync("mig-1", target);
 
         Assert.True(done.State == OperationState.Succeeded, $"migration {done.State}: {done.Message}");
         _output.WriteLine($"migrated in {(done.CompleteTime.ToDateTimeOffset() - done.CreateTime.ToDateTimeOffset()).TotalSeconds:F1} s: {done.Message}; downtime {done.Downtime?.ToTimeSpan().TotalMilliseconds:F1} ms (QEMU {done.HypervisorDowntime?.ToTimeSpan().TotalMilliseconds:F1} ms), {done.Round} rounds, {done.BytesSent >> 20} MiB");
@@ -102,6 +97,43 @@ public sealed class QemuClusterTests : IClassFixture<QemuClusterFixture>
         }
 
         await DeleteAsync("mig-1");
+    }
+
+    [Fact]
+    public async Task Migrate_GuestOutpacesTheBandwidth_FinishesInPostCopy_RamAndCounterContinue()
+    {
+        if (!QemuClusterFixture.CanRun())
+        {
+            return;
+        }
+
+        using var bound = new CancellationTokenSource(TimeSpan.FromMinutes(2));
+        var vm = await CreateAsync("pc-1", workingSetMib: 64, dirtyMibPerSecond: 128); // twice the migration bandwidth
+        ulong ticksBefore;
+        await using (var probe = await _fixture.ProbeAsync(vm.HostId, "pc-1", bound.Token))
+        {
+            ticksBefore = (await probe.WaitReadyAsync(TimeSpan.FromSeconds(30), bound.Token)).Ticks;
+        }
+
+        var target = QemuClusterFixture.Specs.Select(s => s.HostId).First(h => h != vm.HostId);
+        var done = await MigrateAsync("pc-1", target);
+
+        Assert.True(done.State == OperationState.Succeeded, $"migration {done.State}: {done.Message}");
+        _output.WriteLine($"{done.Message}; downtime {done.Downtime?.ToTimeSpan().TotalMilliseconds:F1} ms, {done.Round} rounds, {done.BytesSent >> 20} MiB");
+        Assert.Contains("post-copy", done.Message, StringComparison.Ordinal);
+        Assert.NotNull(done.Downtime);
+        Assert.Equal(target, (await GetAsync("pc-1")).HostId);
+        Assert.Null(_fixture.QemuPid(vm.HostId, "pc-1"));
+        await using (var probe = await _fixture.ProbeAsync(target, "pc-1", bound.Token))
+        {
+            var (status, check) = await probe.CheckMemoryAsync(bound.Token);
+            Assert.True(check.Ok, $"RAM on {target} after the post-copy: {check}");
+            Assert.True(status.Ticks > ticksBefore, $"ticks {ticksBefore} → {status.Ticks}: the guest continued rather than booting again");
+            // One lost rewrite after the resume is TCG's known anomaly (see the driver's post-copy test); more is a broken post-copy.
+            Assert.True(status.Errors <= 1, $"the guest counted {status.Errors} bad pages");
+        }
+
+        await DeleteAsync("pc-1");
     }
 
     [Fact]
@@ -270,6 +302,17 @@ public sealed class QemuClusterTests : IClassFixture<QemuClusterFixture>
         }
 
         return $"the guests of {victim} did not all run elsewhere within {Settle.TotalSeconds} s";
+    }
+
+    /// <summary>Migrates through the API and waits (bounded) for the operation to end.</summary>
+    private async Task<Operation> MigrateAsync(string vmId, string target)
+    {
+        var operation = await Cluster.Vms.MigrateVmAsync(new MigrateVmRequest { Name = $"vms/{vmId}", TargetHostId = target });
+        return await Eventually.Async(
+            async () => await new OperationService.OperationServiceClient(Cluster.Channel).GetOperationAsync(new GetOperationRequest { Name = operation.Name }),
+            op => op.State is OperationState.Succeeded or OperationState.Failed,
+            TimeSpan.FromSeconds(90),
+            "the migration to end");
     }
 
     private async Task<Vm> CreateAsync(string vmId, int workingSetMib = 16, int dirtyMibPerSecond = 0, string? host = null)

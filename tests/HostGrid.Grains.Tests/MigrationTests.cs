@@ -101,6 +101,41 @@ public sealed class MigrationTests : IClassFixture<SimulatedClusterFixture>, IAs
     }
 
     [Fact]
+    public async Task Migrate_HandedOverToPostCopy_CommitsThenSwitchesAndRunsOnTheTarget()
+    {
+        var before = await CreateAsync("mig-pc", "hv-2");
+        Hypervisor("hv-2").MigrationFaults.HandOverToPostCopy = true;
+
+        var done = await FinishedAsync((await Vm("mig-pc").MigrateAsync(new HostId("hv-3"))).OperationId);
+
+        Assert.Equal(OperationState.Succeeded, done.State);
+        Assert.Contains("then post-copy", done.Message, StringComparison.Ordinal);
+        Assert.NotNull(done.Downtime);
+        var after = await Vm("mig-pc").GetAsync();
+        Assert.Equal((VmState.Running, "hv-3", before.Epoch + 1), (after.State, after.Host!.Value.Value, after.Epoch));
+        await AssertRunsOnlyOnAsync("mig-pc", "hv-3", after.Epoch);
+    }
+
+    [Fact]
+    public async Task Migrate_PostCopySwitchFailsAfterTheCommit_SourceStoppedThenTheGuestBootsOnTheTarget()
+    {
+        var before = await CreateAsync("mig-pc-fail", "hv-2");
+        Hypervisor("hv-2").MigrationFaults.HandOverToPostCopy = true;
+        Hypervisor("hv-2").MigrationFaults.FailPostCopySwitch = true;
+
+        var done = await FinishedAsync((await Vm("mig-pc-fail").MigrateAsync(new HostId("hv-3"))).OperationId);
+
+        // Committed, so it rolls forward: its memory is lost, not the guest.
+        Assert.Equal(OperationState.Succeeded, done.State);
+        Assert.Contains("memory was lost", done.Message, StringComparison.Ordinal);
+        var after = await Vm("mig-pc-fail").GetAsync();
+        Assert.Equal((VmState.Running, "hv-3"), (after.State, after.Host!.Value.Value));
+        Assert.True(after.Epoch > before.Epoch + 1, $"booted at a new epoch ({before.Epoch} → {after.Epoch}), not as the migrated copy");
+        await AssertRunsOnlyOnAsync("mig-pc-fail", "hv-3", after.Epoch);
+        Assert.DoesNotContain((await _cluster.HostAsync("hv-2")).Reservations, r => r.VmId.Value == "mig-pc-fail");
+    }
+
+    [Fact]
     public async Task Migrate_NoTargetGiven_SchedulerPicksAnotherHost()
     {
         await CreateAsync("mig-any", "hv-1");

@@ -43,6 +43,10 @@ public interface IHostAgentGrain : IGrainWithStringKey
     [Alias("CancelMigration"), AlwaysInterleave, ResponseTimeout(CommandTimeout)]
     Task CancelMigrationAsync(string operationId);
 
+    /// <summary>Source, after the commit: pause the guest and switch a move that did not converge to post-copy.</summary>
+    [Alias("StartPostCopy"), ResponseTimeout(CommandTimeout)]
+    Task<Migration.MigrationResult> StartPostCopyAsync(Migration.MigrationTicket ticket);
+
     /// <summary>Destination: waits until the incoming copy is complete and ready to run; the move commits only after this.</summary>
     [Alias("ConfirmIncoming"), ResponseTimeout(CommandTimeout)]
     Task ConfirmIncomingAsync(Migration.MigrationTicket ticket);

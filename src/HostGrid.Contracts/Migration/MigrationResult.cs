@@ -1,9 +1,11 @@
 namespace HostGrid.Contracts.Migration;
 
 /// <summary>
-/// What the source's data plane reports once the destination holds a verified copy: the guest is paused on the
-/// source from <see cref="PausedAt"/> and the destination copy is ready to run. <see cref="HypervisorDowntime"/> is the
-/// pause as a real hypervisor reports it (QEMU's <c>downtime</c>), beside HostGrid's own measure.
+/// What the source's data plane reports once it has sent the guest: the guest is paused on the source from
+/// <see cref="PausedAt"/> and the destination copy is ready to run. <see cref="HypervisorDowntime"/> is the pause as a
+/// real hypervisor reports it (QEMU's <c>downtime</c>), beside HostGrid's own measure. With <see cref="PostCopy"/> from
+/// <c>MigrateOut</c> the pre-copy did not converge and the guest still runs on the source (no pause yet): the move commits,
+/// then <c>StartPostCopy</c> pauses it and returns the switch-over's figures (<see cref="PostCopy"/> set again).
 /// </summary>
 [GenerateSerializer, Immutable, Alias("hostgrid.MigrationResult")]
 public sealed record MigrationResult(
@@ -15,4 +17,5 @@ public sealed record MigrationResult(
     [property: Id(5)] TimeSpan PreCopyDuration,
     [property: Id(6)] TimeSpan SwitchOverDuration,
     [property: Id(7)] DateTimeOffset PausedAt,
-    [property: Id(8)] TimeSpan? HypervisorDowntime = null);
+    [property: Id(8)] TimeSpan? HypervisorDowntime = null,
+    [property: Id(9)] bool PostCopy = false);

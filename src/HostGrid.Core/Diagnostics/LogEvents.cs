@@ -49,6 +49,7 @@ public static class LogEvents
     public const int QemuMigrationFailed = 8007;
     public const int QemuStopEscalated = 8008;
     public const int QemuDiskDeleted = 8009;
+    public const int QemuPostCopyFailed = 8010;
 
     // 6000: migration and maintenance
     public const int MigrationStarted = 6000;

@@ -124,6 +124,13 @@ public sealed partial class HostAgentGrain : Grain, IHostAgentGrain
         return Task.CompletedTask;
     }
 
+    public async Task<MigrationResult> StartPostCopyAsync(MigrationTicket ticket)
+    {
+        MigrationResult? result = null;
+        await FencedAsync(ticket.VmId, ticket.SourceEpoch, async () => result = await _driver.StartPostCopyAsync(ticket, CancellationToken.None));
+        return result!;
+    }
+
     public Task ConfirmIncomingAsync(MigrationTicket ticket) =>
         FencedAsync(ticket.VmId, ticket.TargetEpoch, () => _driver.ConfirmIncomingAsync(ticket, CancellationToken.None));
 

@@ -216,7 +216,12 @@ public sealed partial class VmGrain : IRemindable, IDisposable
         migration.Result = await copy;
         _switchOverReturnedAt = Stopwatch.GetTimestamp();
         // A real hypervisor may still be loading the last pages when the source says done: commit only on a whole copy.
-        await Agent(migration.Target).ConfirmIncomingAsync(ticket).WaitAsync(cancel);
+        // A pre-copy handed over to post-copy has no whole copy yet, and the guest still runs on the source: it commits now.
+        if (!migration.Result.PostCopy)
+        {
+            await Agent(migration.Target).ConfirmIncomingAsync(ticket).WaitAsync(cancel);
+        }
+
         if (migration.CancelRequested)
         {
             throw new OperationCanceledException("cancelled");
@@ -264,7 +269,9 @@ public sealed partial class VmGrain : IRemindable, IDisposable
         {
             if (migration.Live)
             {
-                (state, message, downtime) = await ActivateTargetAsync(migration);
+                (state, message, downtime) = migration.Result?.PostCopy == true
+                    ? await FinishPostCopyAsync(migration)
+                    : await ActivateTargetAsync(migration);
             }
 
             migration.Phase = MigrationPhase.Cleanup;
@@ -282,8 +289,9 @@ public sealed partial class VmGrain : IRemindable, IDisposable
         await RetryAsync(() => SaveAsync(state, message));
         await TryAsync(UnregisterMigrationReminderAsync);
         migration.Phase = MigrationPhase.Done;
+        var postCopy = migration.Result?.PostCopy == true ? ", then post-copy" : "";
         var summary = downtime is { } d
-            ? $"moved from {migration.Source} to {migration.Target}: downtime {d.TotalMilliseconds:F1} ms, {migration.Result?.Rounds} rounds"
+            ? $"moved from {migration.Source} to {migration.Target}: downtime {d.TotalMilliseconds:F1} ms, {migration.Result?.Rounds} rounds{postCopy}"
             : $"moved from {migration.Source} to {migration.Target}";
         await RetryAsync(() => Operation(migration).SaveAsync(MigrationOperation(migration, OperationState.Succeeded, message ?? summary, downtime)));
         LogMigrationCompleted(VmId, migration.OperationId, migration.Target, downtime?.TotalMilliseconds ?? 0);
@@ -313,6 +321,55 @@ public sealed partial class VmGrain : IRemindable, IDisposable
         {
             return (VmState.Starting, $"moved to {migration.Target}, whose agent did not answer ({Describe(e)}); failover restarts it if the host is down", null);
         }
+    }
+
+    /// <summary>
+    /// A committed move whose pre-copy did not converge: the source pauses and switches to post-copy, then the target's copy
+    /// runs and pulls the pages it lacks. If the switch fails the guest's memory is lost, and the guest may still run on
+    /// the source: that copy is stopped first, then the guest boots on the target from its disk.
+    /// </summary>
+    private async Task<(VmState State, string? Message, TimeSpan? Downtime)> FinishPostCopyAsync(MigrationRecord migration)
+    {
+        var ticket = Ticket(migration);
+        try
+        {
+            migration.Result = await Agent(migration.Source).StartPostCopyAsync(ticket);
+            _switchOverReturnedAt = Stopwatch.GetTimestamp();
+            await Agent(migration.Target).ConfirmIncomingAsync(ticket);
+        }
+        catch (Exception e) when (e is MigrationFailedException || IsUnreachable(e))
+        {
+            return await RestartOnTargetAsync(migration, $"post-copy did not start ({Describe(e)})");
+        }
+
+        return await ActivateTargetAsync(migration);
+    }
+
+    /// <summary>The committed guest's memory is lost: boot it on the target from its disk once no copy runs on the source.</summary>
+    private async Task<(VmState State, string? Message, TimeSpan? Downtime)> RestartOnTargetAsync(MigrationRecord migration, string reason)
+    {
+        var sourceStopped = true;
+        try
+        {
+            await Agent(migration.Source).StopGuestAsync(VmId, migration.SourceEpoch);
+        }
+        catch (Exception e) when (IsUnreachable(e))
+        {
+            sourceStopped = false;
+            reason = $"{reason}, and {migration.Source} did not answer ({Describe(e)})";
+        }
+
+        await TryAsync(() => Agent(migration.Target).AbortIncomingAsync(Ticket(migration)));
+        if (!sourceStopped)
+        {
+            // Its lease fences that copy, or its host stops it as a stray once released; the guest, missing on the
+            // target, is restarted by GuestLostAsync after that grace.
+            return (VmState.Starting, $"moved to {migration.Target}, but {reason}: it restarts once no copy runs", null);
+        }
+
+        Record.Epoch++;
+        await Agent(migration.Target).StartGuestAsync(VmId, GuestSpec(), Record.Epoch);
+        return (VmState.Running, $"moved to {migration.Target}, but {reason}: its memory was lost, so it restarted there from its disk", null);
     }
 
     /// <summary>Undoes a move that did not commit, in the order <see cref="MigrationRollback"/> gives.</summary>

@@ -169,8 +169,9 @@ public sealed partial class VmGrain : Grain, IVmGrain
 
     public async Task GuestLostAsync(HostId host)
     {
+        // Starting: a move committed but could not run its copy there (see FinishAsync); anything else waits in a call.
         if (!Record.Exists || Record.Host != host || Record.Migration is not null
-            || Record.State != VmState.Running || Record.DesiredState != VmState.Running
+            || Record.State is not (VmState.Running or VmState.Starting) || Record.DesiredState != VmState.Running
             || _time.GetUtcNow() - Record.UpdatedAt < _guestLostGrace)
         {
             return; // not expected to run there (stopped, moving, just started): nothing is lost

@@ -36,8 +36,14 @@ internal sealed class QemuGuest : IAsyncDisposable
     /// <summary>Where an incoming copy listens for the migration stream (set once <c>migrate-incoming</c> ran).</summary>
     public MigrationEndpoint? Endpoint { get; set; }
 
-    /// <summary>An incoming copy whose stream QEMU has loaded completely: it can run.</summary>
+    /// <summary>An incoming copy whose stream QEMU has loaded completely (or, in post-copy, its device state): it can run.</summary>
     public bool IncomingComplete { get; set; }
+
+    /// <summary>An incoming copy in post-copy: once it runs it pulls the pages it lacks from the source.</summary>
+    public bool IncomingPostCopy { get; set; }
+
+    /// <summary>This guest's move out, handed over to post-copy; null otherwise.</summary>
+    public OutgoingMigration? Outgoing { get; set; }
 
     public bool IsAlive => QemuProcess.IsGuestProcess(Pid, Files);
 

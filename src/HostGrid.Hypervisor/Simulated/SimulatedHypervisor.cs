@@ -166,6 +166,7 @@ public sealed class SimulatedHypervisor : IHypervisorDriver, IDisposable
             try
             {
                 var result = await migration.RunAsync(destination, stop.Token);
+                result = MigrationFaults.HandOverToPostCopy ? result with { PostCopy = true } : result;
                 guest.Completed = new CompletedMigration(ticket.OperationId, result);
                 return result;
             }
@@ -186,6 +187,13 @@ public sealed class SimulatedHypervisor : IHypervisorDriver, IDisposable
             outgoing.Done.TrySetResult();
         }
     }
+
+    /// <summary>Its pre-copy converges or fails; only a test's <see cref="SimulatedMigrationFaults.HandOverToPostCopy"/> gets here.</summary>
+    public Task<MigrationResult> StartPostCopyAsync(MigrationTicket ticket, CancellationToken cancellationToken) =>
+        !MigrationFaults.FailPostCopySwitch && _guests.TryGetValue(ticket.VmId, out var guest)
+            && guest.Completed is { Result.PostCopy: true } done && done.OperationId == ticket.OperationId
+            ? Task.FromResult(done.Result)
+            : throw new MigrationFailedException($"{HostId} has no move of vm {ticket.VmId} ({ticket.OperationId}) waiting for post-copy");
 
     /// <summary>The copy is verified page by page at the switch-over already: this only checks it is still here.</summary>
     public Task ConfirmIncomingAsync(MigrationTicket ticket, CancellationToken cancellationToken)

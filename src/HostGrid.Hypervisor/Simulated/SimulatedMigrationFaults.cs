@@ -31,6 +31,15 @@ public sealed class SimulatedMigrationFaults
     /// <summary>Source: the switch-over hangs after the pause until the migration is cancelled or times out.</summary>
     public bool HangSwitchOver { get; set; }
 
+    /// <summary>
+    /// Source: MigrateOut reports its copy as handed over to post-copy (the VM grain then commits before StartPostCopy);
+    /// StartPostCopy returns it. The copy is whole already: this drives the grain's post-copy path, not a post-copy.
+    /// </summary>
+    public bool HandOverToPostCopy { get; set; }
+
+    /// <summary>Source: StartPostCopy fails (the switch to post-copy did not happen).</summary>
+    public bool FailPostCopySwitch { get; set; }
+
     /// <summary>Source: a pause after each pre-copy round, on top of <see cref="SimulatedHypervisorOptions.MigrationRoundDelay"/>.</summary>
     public TimeSpan RoundDelay { get; set; }
 
@@ -45,6 +54,8 @@ public sealed class SimulatedMigrationFaults
         StalePage = null;
         FailSwitchOver = false;
         HangSwitchOver = false;
+        HandOverToPostCopy = false;
+        FailPostCopySwitch = false;
         RoundDelay = TimeSpan.Zero;
     }
 }

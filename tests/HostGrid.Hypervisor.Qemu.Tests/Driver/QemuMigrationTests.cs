@@ -1,5 +1,6 @@
 using HostGrid.Contracts;
 using HostGrid.Contracts.Errors;
+using HostGrid.Contracts.Hosts;
 using HostGrid.Contracts.Migration;
 using HostGrid.Core.Migration;
 using HostGrid.Hypervisor.Qemu.Tests.TestGuest;
@@ -88,6 +89,130 @@ public sealed class QemuMigrationTests
         }
 
     }
+
+    [Fact]
+    public async Task Migrate_NotConverging_PostCopyAfterTheCommit_RamAndCounterContinueOnTheDestination()
+    {
+        if (!TestGuestQemu.CanRun())
+        {
+            return;
+        }
+
+        await using var hosts = new QemuHosts();
+        var (source, target) = PostCopyHosts(hosts);
+        var vm = new VmId("busy-1");
+        var spec = PostCopySpec();
+        using var bound = new CancellationTokenSource(Bound);
+        var ticksBefore = (await hosts.StartReadyAsync(source, vm, spec, bound.Token)).Ticks;
+
+        var ticket = new MigrationTicket("op-1", vm, 1, 2);
+        var endpoint = await target.PrepareIncomingAsync(ticket, spec, bound.Token);
+        var handedOver = await source.MigrateOutAsync(ticket, endpoint, null, bound.Token);
+        Assert.True(handedOver.PostCopy, $"pre-copy did not converge, so it is handed over to post-copy (rounds {handedOver.Rounds})");
+        Assert.True(Assert.Single(await source.ListAsync(bound.Token)).Running, "the guest runs on the source until the switch");
+
+        // The VM grain commits here; only then does the source pause and switch.
+        var switched = await source.StartPostCopyAsync(ticket, bound.Token);
+        await target.ConfirmIncomingAsync(ticket, bound.Token);
+        Assert.Empty(await target.ListAsync(bound.Token)); // not running before it is activated
+        await target.ActivateIncomingAsync(ticket, bound.Token);
+        await source.StopAsync(vm, bound.Token); // waits until the destination pulled every page
+
+        Assert.True(switched.PostCopy && switched.PausedAt > DateTimeOffset.UnixEpoch, $"paused at {switched.PausedAt:O}");
+        Assert.True(switched.SwitchOverDuration < TimeSpan.FromSeconds(5), $"switch-over {switched.SwitchOverDuration.TotalMilliseconds} ms");
+        Assert.Equal((vm, 2L, true), Assert.Single(await target.ListAsync(bound.Token)) is var g ? (g.VmId, g.Epoch, g.Running) : default);
+        Assert.Null(hosts.Pid(source, vm));
+        await using var probe = await hosts.ProbeAsync(target, vm, bound.Token);
+        var (status, check) = await probe.CheckMemoryAsync(bound.Token);
+        Assert.True(check.Ok, $"RAM on the destination after the post-copy: {check}");
+        Assert.True(status.Ticks > ticksBefore, $"ticks went from {ticksBefore} to {status.Ticks}: the guest continued");
+        // The guest's own check may count one error: under TCG a guest resumed after a migration sometimes loses its first
+        // rewrite of one page (bench/README.md); post-copy resumes it with pages still missing, where it shows in about 1
+        // run in 12. Pages lost by the post-copy itself would fail the RAM check above.
+        Assert.True(status.Errors <= 1, $"the guest counted {status.Errors} bad pages");
+    }
+
+    [Fact]
+    public async Task Migrate_HandedOverToPostCopy_NotCommitted_SourceResumesAndDestinationIsDropped()
+    {
+        if (!TestGuestQemu.CanRun())
+        {
+            return;
+        }
+
+        await using var hosts = new QemuHosts();
+        var (source, target) = PostCopyHosts(hosts);
+        var vm = new VmId("busy-1");
+        var spec = PostCopySpec();
+        using var bound = new CancellationTokenSource(Bound);
+        await hosts.StartReadyAsync(source, vm, spec, bound.Token);
+        var ticket = new MigrationTicket("op-1", vm, 1, 2);
+        var endpoint = await target.PrepareIncomingAsync(ticket, spec, bound.Token);
+        Assert.True((await source.MigrateOutAsync(ticket, endpoint, null, bound.Token)).PostCopy);
+
+        // The commit failed: the VM grain rolls back.
+        await target.AbortIncomingAsync(ticket, bound.Token);
+        await source.ResumeAsync(ticket, bound.Token);
+
+        Assert.Null(hosts.Pid(target, vm));
+        Assert.True(Assert.Single(await source.ListAsync(bound.Token)).Running);
+        await using var probe = await hosts.ProbeAsync(source, vm, bound.Token);
+        var before = await probe.ReadStatusAsync(bound.Token);
+        await Task.Delay(200, bound.Token);
+        Assert.True((await probe.ReadStatusAsync(bound.Token)).Ticks > before.Ticks, "the guest runs on the source");
+        await Assert.ThrowsAsync<MigrationFailedException>(() => source.StartPostCopyAsync(ticket, bound.Token));
+    }
+
+    [Fact]
+    public async Task Migrate_SourceDiesDuringPostCopy_DestinationCopyIsStopped()
+    {
+        if (!TestGuestQemu.CanRun())
+        {
+            return;
+        }
+
+        await using var hosts = new QemuHosts();
+        var (source, target) = PostCopyHosts(hosts);
+        var vm = new VmId("busy-1");
+        var spec = PostCopySpec();
+        using var bound = new CancellationTokenSource(Bound);
+        await hosts.StartReadyAsync(source, vm, spec, bound.Token);
+        var ticket = new MigrationTicket("op-1", vm, 1, 2);
+        var endpoint = await target.PrepareIncomingAsync(ticket, spec, bound.Token);
+        Assert.True((await source.MigrateOutAsync(ticket, endpoint, null, bound.Token)).PostCopy);
+        await source.StartPostCopyAsync(ticket, bound.Token);
+        await target.ConfirmIncomingAsync(ticket, bound.Token);
+
+        Kill(hosts.Pid(source, vm)!.Value); // the pages the destination lacks die with it
+        // QEMU's destination either stops in postcopy-paused or exits with its source: activation runs it or says it is gone.
+        var activation = await Record.ExceptionAsync(() => target.ActivateIncomingAsync(ticket, bound.Token));
+        Assert.True(activation is null or MigrationFailedException, $"activation failed otherwise: {activation}");
+
+        // A copy missing pages would hang on the next one: the driver stops it, and the VM grain restarts the guest from disk.
+        for (var i = 0; i < 100 && (await target.ListAsync(bound.Token)).Count > 0; i++)
+        {
+            await Task.Delay(100, bound.Token);
+        }
+
+        Assert.Empty(await target.ListAsync(bound.Token));
+        Assert.Null(hosts.Pid(target, vm));
+    }
+
+    /// <summary>
+    /// Two drivers that allow post-copy after 2 rounds (the first full pass), no auto-converge, and 16 MiB/s for pre-copy and
+    /// post-copy alike: the post-copy of the guest's whole working set takes about 3 s.
+    /// </summary>
+    private static (QemuHypervisor Source, QemuHypervisor Target) PostCopyHosts(QemuHosts hosts)
+    {
+        var options = hosts.Options;
+        options.MigrationBandwidthMibPerSecond = 16;
+        options.PostCopyAfterRounds = 2;
+        var migration = new MigrationOptions { AutoConverge = false, Timeout = TimeSpan.FromSeconds(60) };
+        return (hosts.Driver("hv-1", options: options, migration: migration), hosts.Driver("hv-2", options: options, migration: migration));
+    }
+
+    /// <summary>Rewrites its 48 MiB working set at 32 MiB/s: twice the bandwidth, so pre-copy alone never converges.</summary>
+    private static GuestSpec PostCopySpec() => QemuHosts.Spec(memoryMib: 128, workingSetMib: 48, dirtyMibPerSecond: 32);
 
     /// <summary>
     /// The destination's copy, paused before it runs, holds every page as the guest's generation table says, and the tick

@@ -13,6 +13,7 @@ public sealed class QemuOptionsValidatorTests
     [InlineData("StateDirectory", "relative/state")]
     [InlineData("MigrationListenAddress", "not-an-ip")]
     [InlineData("MigrationBandwidthMibPerSecond", "-1")]
+    [InlineData("PostCopyAfterRounds", "-1")]
     [InlineData("CommandTimeout", "0")]
     [InlineData("Binary", "")]
     public void Validate_BadSetting_FailureNamesIt(string setting, string value)
@@ -23,6 +24,7 @@ public sealed class QemuOptionsValidatorTests
             case "StateDirectory": options.StateDirectory = value; break;
             case "MigrationListenAddress": options.MigrationListenAddress = value; break;
             case "MigrationBandwidthMibPerSecond": options.MigrationBandwidthMibPerSecond = double.Parse(value, System.Globalization.CultureInfo.InvariantCulture); break;
+            case "PostCopyAfterRounds": options.PostCopyAfterRounds = int.Parse(value, System.Globalization.CultureInfo.InvariantCulture); break;
             case "CommandTimeout": options.CommandTimeout = TimeSpan.Zero; break;
             case "Binary": options.Binary = value; break;
         }
