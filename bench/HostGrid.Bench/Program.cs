@@ -6,9 +6,10 @@ using HostGrid.Bench.MigrationQemu;
 using HostGrid.Bench.Placement;
 using HostGrid.Bench.Rebalance;
 using HostGrid.Bench.Reporting;
+using HostGrid.Bench.SwitchOver;
 
 // hostgrid-bench NAME [options]: one end-to-end benchmark against a running HostGrid; scripts/bench.sh starts the cluster.
-IBenchmark[] benchmarks = [new PlacementBenchmark(), new FailoverBenchmark(), new MigrationBenchmark(), new QemuMigrationBenchmark(), new RebalanceBenchmark()];
+IBenchmark[] benchmarks = [new PlacementBenchmark(), new FailoverBenchmark(), new MigrationBenchmark(), new QemuMigrationBenchmark(), new RebalanceBenchmark(), new SwitchOverBenchmark()];
 
 if (args.Length == 0 || args[0] is "-h" or "--help" or "help")
 {
