@@ -18,13 +18,16 @@
 # then the tool migrates real QEMU guests between two QEMU drivers in its own process over loopback and stops them.
 #   scripts/bench.sh rebalance --hosts 10,100,1000
 # `rebalance` needs no cluster either: the tool plans on generated clusters in its own process.
+#   scripts/bench.sh switchover --repeats 20
+# `switchover` runs scripts/ensure-qemu.sh first, then uses the private cluster above with its agents on the QEMU driver
+# (run-local.sh --driver qemu); the clean-up also kills any QEMU or lease watchdog left under the temp dir.
 # Exit code: the benchmark tool's (0 measured, 1 not measured, 2 bad usage).
 set -euo pipefail
 
 root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd -P)
 cd "$root"
 
-known=(placement failover migration migration-qemu rebalance)
+known=(placement failover migration migration-qemu rebalance switchover)
 usage() {
   echo "usage: scripts/bench.sh NAME [options for the benchmark]" >&2
   echo "known benchmarks: ${known[*]}" >&2
@@ -46,8 +49,9 @@ shift
 tool=$root/bench/HostGrid.Bench/bin/Release/net10.0/hostgrid-bench.dll
 out=bench/results/$name.json
 
-# migration-qemu boots real QEMU guests; the build assembles the test guest kernel with binutils (both from ensure-qemu.sh).
-if [[ $name == migration-qemu ]]; then
+# migration-qemu and switchover boot real QEMU guests; the build assembles the test guest kernel with binutils (both from
+# ensure-qemu.sh).
+if [[ $name == migration-qemu || $name == switchover ]]; then
   echo "== ensure QEMU"
   "$root/scripts/ensure-qemu.sh"
 fi
@@ -143,6 +147,9 @@ export HOSTGRID_SILO_PORT_BASE=${HOSTGRID_BENCH_SILO_PORT_BASE:-11210}
 export HOSTGRID_ORLEANS_GATEWAY_PORT_BASE=${HOSTGRID_BENCH_ORLEANS_GATEWAY_PORT_BASE:-30100}
 export HOSTGRID_CLUSTER_ID=bench-$$-$(date +%s)
 gateway=http://127.0.0.1:$HOSTGRID_GATEWAY_PORT
+# switchover migrates real guests: the agents run the QEMU driver (simulated guests for the others).
+driver=simulated
+if [[ $name == switchover ]]; then driver=qemu; fi
 
 show_logs() {
   local log
@@ -153,12 +160,26 @@ show_logs() {
   done
 }
 
+# QEMU guests and their lease watchdogs name their state folder under $work on their command line: only this run's.
+kill_guest_leftovers() {
+  local cmdline pid
+  for cmdline in /proc/[0-9]*/cmdline; do
+    pid=${cmdline#/proc/}; pid=${pid%/cmdline}
+    [[ $pid != "$$" ]] || continue
+    if tr '\0' ' ' <"$cmdline" 2>/dev/null | grep -qF -- "$work/"; then
+      echo "bench: killing leftover process $pid ($(tr '\0' ' ' <"$cmdline" 2>/dev/null | cut -c1-100))" >&2
+      kill -KILL "$pid" 2>/dev/null || true
+    fi
+  done
+}
+
 cleanup() {
   local status=$?
   trap - EXIT INT TERM
   if [[ $status -ne 0 ]]; then show_logs; fi
   echo "== stopping the bench cluster"
   "$root/scripts/run-local.sh" stop >/dev/null 2>&1 || echo "bench: run-local.sh stop failed; check 'pgrep -f hostgrid-' and port $HOSTGRID_PG_PORT" >&2
+  if [[ $driver == qemu ]]; then kill_guest_leftovers; fi
   rm -rf -- "$work" "/tmp/hostgrid-pg-$(printf %s "$work" | sha256sum | cut -c1-16)" 2>/dev/null || true
   exit "$status"
 }
@@ -176,8 +197,8 @@ for port in "${ports[@]}"; do
   fi
 done
 
-echo "== starting a private cluster (HOSTGRID_HOME=$work, PostgreSQL :$HOSTGRID_PG_PORT, gateway $gateway)"
-"$root/scripts/run-local.sh" --detach
+echo "== starting a private cluster (HOSTGRID_HOME=$work, PostgreSQL :$HOSTGRID_PG_PORT, gateway $gateway, $driver driver)"
+"$root/scripts/run-local.sh" --detach --driver "$driver"
 
 echo "== benchmark $name"
 mkdir -p bench/results
