@@ -91,6 +91,19 @@ public sealed class MigrateCommandTests
     }
 
     [Fact]
+    public async Task Migrate_FinishedInPostCopy_Said()
+    {
+        var done = Samples.Migrated();
+        done.PostCopy = true;
+        var gateway = Migrating(Samples.Migration(phase: MigrationPhase.PreCopy, round: 1), done);
+
+        var run = await CliRun.RunAsync(gateway, "vms", "migrate", "web-1", "--to", "hv-2");
+
+        Assert.Equal(ExitCodes.Ok, run.ExitCode);
+        Assert.EndsWith("migrated web-1 from hv-1 to hv-2 in 4.3s: downtime 12.5 ms, 3 rounds then post-copy, 1536 MiB sent", run.Output.TrimEnd());
+    }
+
+    [Fact]
     public async Task Migrate_Fails_ReasonOnStderrAndExitError()
     {
         var gateway = Migrating(

@@ -39,7 +39,7 @@ internal static class OperationOutcome
             case OperationState.Succeeded:
                 output.WriteLine(
                     $"migrated {operation.VmId} from {operation.SourceHostId} to {operation.TargetHostId} in {Took(operation)}: "
-                    + $"downtime {TextFormat.Milliseconds(operation.Downtime)}{HypervisorDowntime(operation)}, {Rounds(operation.Round)}, {TextFormat.Mib(operation.BytesSent)} MiB sent");
+                    + $"downtime {TextFormat.Milliseconds(operation.Downtime)}{HypervisorDowntime(operation)}, {Rounds(operation.Round)}{(operation.PostCopy ? " then post-copy" : "")}, {TextFormat.Mib(operation.BytesSent)} MiB sent");
                 return ExitCodes.Ok;
             case OperationState.Failed:
                 error.WriteLine($"error: {what} {operation.OperationId} failed: {Reason(operation)}");

@@ -6,7 +6,8 @@ namespace HostGrid.Contracts.Operations;
 /// A read of one long-running operation. A migration fills <see cref="VmId"/>, the hosts, <see cref="Phase"/>,
 /// <see cref="Progress"/> and, once switched over, <see cref="Downtime"/>; a drain fills <see cref="SourceHost"/>
 /// (the host drained) and <see cref="Drain"/>; a rebalance fills <see cref="Rebalance"/>. <see cref="HypervisorDowntime"/> is the
-/// pause as a real hypervisor reports it (QEMU), beside HostGrid's own <see cref="Downtime"/>.
+/// pause as a real hypervisor reports it (QEMU), beside HostGrid's own <see cref="Downtime"/>; <see cref="PostCopy"/> says a
+/// migration finished in post-copy.
 /// </summary>
 [GenerateSerializer, Immutable, Alias("hostgrid.OperationSnapshot")]
 public sealed record OperationSnapshot(
@@ -26,7 +27,8 @@ public sealed record OperationSnapshot(
     [property: Id(13)] DrainProgress? Drain,
     [property: Id(14)] bool CancelRequested,
     [property: Id(15)] Rebalancing.RebalanceProgress? Rebalance = null,
-    [property: Id(16)] TimeSpan? HypervisorDowntime = null)
+    [property: Id(16)] TimeSpan? HypervisorDowntime = null,
+    [property: Id(17)] bool PostCopy = false)
 {
     public bool IsFinished => State != OperationState.Running;
 }

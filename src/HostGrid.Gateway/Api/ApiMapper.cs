@@ -313,6 +313,8 @@ public static partial class ApiMapper
             message.HypervisorDowntime = Duration.FromTimeSpan(hypervisorDowntime);
         }
 
+        message.PostCopy = operation.PostCopy;
+
         if (operation.Downtime is { } downtime)
         {
             message.Downtime = Duration.FromTimeSpan(downtime);

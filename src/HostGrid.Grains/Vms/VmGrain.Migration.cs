@@ -570,6 +570,7 @@ public sealed partial class VmGrain : IRemindable, IDisposable
             state == OperationState.Running ? null : now,
             null,
             migration.CancelRequested,
-            HypervisorDowntime: downtime is null ? null : migration.Result?.HypervisorDowntime);
+            HypervisorDowntime: downtime is null ? null : migration.Result?.HypervisorDowntime,
+            PostCopy: migration.Result?.PostCopy == true);
     }
 }

@@ -45,6 +45,22 @@ public sealed class OperationApiTests
     }
 
     [Fact]
+    public async Task GetOperation_MigrationFinishedInPostCopy_BothDowntimesAndPostCopy()
+    {
+        var migration = Operations.Migration("op-1", state: OperationState.Succeeded) with
+        {
+            Downtime = TimeSpan.FromMilliseconds(31.5),
+            HypervisorDowntime = TimeSpan.FromMilliseconds(4),
+            PostCopy = true,
+        };
+        var api = Api(migration);
+
+        var operation = await CallThroughInterceptor.RunAsync(new Proto.GetOperationRequest { Name = "operations/op-1" }, api.GetOperation);
+
+        Assert.Equal((31.5, 4.0, true), (operation.Downtime.ToTimeSpan().TotalMilliseconds, operation.HypervisorDowntime.ToTimeSpan().TotalMilliseconds, operation.PostCopy));
+    }
+
+    [Fact]
     public async Task GetOperation_UnknownId_NotFoundNamingIt()
     {
         var api = Api();
