@@ -92,7 +92,7 @@ public sealed partial class QemuHypervisor
                 {
                     // Not converged: hand over to post-copy after the commit. QEMU's pre-copy runs on meanwhile.
                     guest.Outgoing = new OutgoingMigration(ticket.OperationId, paused, finished, started);
-                    return PostCopyReady(info, started);
+                    return Figures(info, _time.GetUtcNow() - started, pausedAt: null, hypervisorDowntime: null, postCopy: true);
                 }
 
                 if (!_migration.AutoConverge && !PostCopyEnabled && rounds > _migration.MaxRounds)
@@ -158,19 +158,8 @@ public sealed partial class QemuHypervisor
 
             var pausedAt = (await outgoing.Paused.WaitAsync(_options.CommandTimeout, cancellationToken)).Timestamp;
             var info = await guest.Qmp.ExecuteAsync("query-migrate", null, cancellationToken);
-            var ram = info.TryGetProperty("ram", out var r) ? r : default;
-            var switchOver = _time.GetUtcNow() - pausedAt;
-            return new MigrationResult(
-                (int)Long(ram, "dirty-sync-count"),
-                Long(ram, "transferred"),
-                Long(ram, "normal") + Long(ram, "duplicate"),
-                Double(ram, "mbps") * 1_000_000 / 8,
-                (int)Long(info, "cpu-throttle-percentage"),
-                pausedAt - outgoing.Started,
-                switchOver > TimeSpan.Zero ? switchOver : TimeSpan.Zero,
-                pausedAt,
-                HypervisorDowntime: null, // QEMU reports it when the post-copy completes
-                PostCopy: true);
+            // QEMU reports its own downtime only when the post-copy completes.
+            return Figures(info, pausedAt - outgoing.Started, pausedAt, hypervisorDowntime: null, postCopy: true);
         }
         catch (Exception e) when (e is QmpException or IOException or TimeoutException)
         {
@@ -434,25 +423,17 @@ public sealed partial class QemuHypervisor
     /// </summary>
     private MigrationResult Result(JsonElement info, Task<QmpEvent> paused, DateTimeOffset completedAt, DateTimeOffset started)
     {
-        var ram = info.TryGetProperty("ram", out var r) ? r : default;
         var pausedAt = paused.IsCompletedSuccessfully ? paused.Result.Timestamp : completedAt;
         var downtime = Long(info, "downtime") is > 0 and var reported ? TimeSpan.FromMilliseconds(reported) : completedAt - pausedAt;
         var total = Long(info, "total-time") is > 0 and var time ? TimeSpan.FromMilliseconds(time) : completedAt - started;
-        var switchOver = _time.GetUtcNow() - pausedAt;
-        return new MigrationResult(
-            (int)Long(ram, "dirty-sync-count"),
-            Long(ram, "transferred"),
-            Long(ram, "normal") + Long(ram, "duplicate"),
-            Double(ram, "mbps") * 1_000_000 / 8,
-            (int)Long(info, "cpu-throttle-percentage"),
-            total > downtime ? total - downtime : TimeSpan.Zero,
-            switchOver > TimeSpan.Zero ? switchOver : TimeSpan.Zero,
-            pausedAt,
-            downtime > TimeSpan.Zero ? downtime : TimeSpan.Zero);
+        return Figures(info, total - downtime, pausedAt, NotNegative(downtime), postCopy: false);
     }
 
-    /// <summary>A pre-copy handed over to post-copy: its figures so far; the guest still runs, nothing paused yet.</summary>
-    private MigrationResult PostCopyReady(JsonElement info, DateTimeOffset started)
+    /// <summary>
+    /// QEMU's RAM figures as a result. The switch-over runs from <paramref name="pausedAt"/> to now; null: the guest is not
+    /// paused (a pre-copy handed over to post-copy, the guest still running).
+    /// </summary>
+    private MigrationResult Figures(JsonElement info, TimeSpan preCopy, DateTimeOffset? pausedAt, TimeSpan? hypervisorDowntime, bool postCopy)
     {
         var ram = info.TryGetProperty("ram", out var r) ? r : default;
         return new MigrationResult(
@@ -461,11 +442,14 @@ public sealed partial class QemuHypervisor
             Long(ram, "normal") + Long(ram, "duplicate"),
             Double(ram, "mbps") * 1_000_000 / 8,
             (int)Long(info, "cpu-throttle-percentage"),
-            _time.GetUtcNow() - started,
-            TimeSpan.Zero,
-            default,
-            PostCopy: true);
+            NotNegative(preCopy),
+            pausedAt is { } at ? NotNegative(_time.GetUtcNow() - at) : TimeSpan.Zero,
+            pausedAt ?? default,
+            hypervisorDowntime,
+            postCopy);
     }
+
+    private static TimeSpan NotNegative(TimeSpan span) => span > TimeSpan.Zero ? span : TimeSpan.Zero;
 
     /// <summary>The port QEMU chose for <c>migrate-incoming tcp:ADDR:0</c>, from <c>query-migrate</c>'s socket-address.</summary>
     private int ListeningPort(JsonElement info)

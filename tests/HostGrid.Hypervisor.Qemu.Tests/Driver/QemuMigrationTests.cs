@@ -1,6 +1,5 @@
 using HostGrid.Contracts;
 using HostGrid.Contracts.Errors;
-using HostGrid.Contracts.Hosts;
 using HostGrid.Contracts.Migration;
 using HostGrid.Core.Migration;
 using HostGrid.Hypervisor.Qemu.Tests.TestGuest;
@@ -99,16 +98,8 @@ public sealed class QemuMigrationTests
         }
 
         await using var hosts = new QemuHosts();
-        var (source, target) = PostCopyHosts(hosts);
-        var vm = new VmId("busy-1");
-        var spec = PostCopySpec();
         using var bound = new CancellationTokenSource(Bound);
-        var ticksBefore = (await hosts.StartReadyAsync(source, vm, spec, bound.Token)).Ticks;
-
-        var ticket = new MigrationTicket("op-1", vm, 1, 2);
-        var endpoint = await target.PrepareIncomingAsync(ticket, spec, bound.Token);
-        var handedOver = await source.MigrateOutAsync(ticket, endpoint, null, bound.Token);
-        Assert.True(handedOver.PostCopy, $"pre-copy did not converge, so it is handed over to post-copy (rounds {handedOver.Rounds})");
+        var (source, target, vm, ticket, ticksBefore) = await HandOverToPostCopyAsync(hosts, bound.Token);
         Assert.True(Assert.Single(await source.ListAsync(bound.Token)).Running, "the guest runs on the source until the switch");
 
         // The VM grain commits here; only then does the source pause and switch.
@@ -141,14 +132,8 @@ public sealed class QemuMigrationTests
         }
 
         await using var hosts = new QemuHosts();
-        var (source, target) = PostCopyHosts(hosts);
-        var vm = new VmId("busy-1");
-        var spec = PostCopySpec();
         using var bound = new CancellationTokenSource(Bound);
-        await hosts.StartReadyAsync(source, vm, spec, bound.Token);
-        var ticket = new MigrationTicket("op-1", vm, 1, 2);
-        var endpoint = await target.PrepareIncomingAsync(ticket, spec, bound.Token);
-        Assert.True((await source.MigrateOutAsync(ticket, endpoint, null, bound.Token)).PostCopy);
+        var (source, target, vm, ticket, _) = await HandOverToPostCopyAsync(hosts, bound.Token);
 
         // The commit failed: the VM grain rolls back.
         await target.AbortIncomingAsync(ticket, bound.Token);
@@ -172,14 +157,8 @@ public sealed class QemuMigrationTests
         }
 
         await using var hosts = new QemuHosts();
-        var (source, target) = PostCopyHosts(hosts);
-        var vm = new VmId("busy-1");
-        var spec = PostCopySpec();
         using var bound = new CancellationTokenSource(Bound);
-        await hosts.StartReadyAsync(source, vm, spec, bound.Token);
-        var ticket = new MigrationTicket("op-1", vm, 1, 2);
-        var endpoint = await target.PrepareIncomingAsync(ticket, spec, bound.Token);
-        Assert.True((await source.MigrateOutAsync(ticket, endpoint, null, bound.Token)).PostCopy);
+        var (source, target, vm, ticket, _) = await HandOverToPostCopyAsync(hosts, bound.Token);
         await source.StartPostCopyAsync(ticket, bound.Token);
         await target.ConfirmIncomingAsync(ticket, bound.Token);
 
@@ -199,20 +178,29 @@ public sealed class QemuMigrationTests
     }
 
     /// <summary>
-    /// Two drivers that allow post-copy after 2 rounds (the first full pass), no auto-converge, and 16 MiB/s for pre-copy and
-    /// post-copy alike: the post-copy of the guest's whole working set takes about 3 s.
+    /// Starts a guest that outpaces the bandwidth on hv-1 and migrates it to hv-2 until <c>MigrateOut</c> hands it over to
+    /// post-copy (the guest still runs on hv-1). Both drivers allow post-copy after 2 rounds (the first full pass), without
+    /// auto-converge, at 16 MiB/s for pre-copy and post-copy alike: the guest rewrites its 48 MiB working set at 32 MiB/s,
+    /// so the post-copy of it takes about 3 s.
     /// </summary>
-    private static (QemuHypervisor Source, QemuHypervisor Target) PostCopyHosts(QemuHosts hosts)
+    private static async Task<(QemuHypervisor Source, QemuHypervisor Target, VmId Vm, MigrationTicket Ticket, ulong TicksBefore)> HandOverToPostCopyAsync(
+        QemuHosts hosts, CancellationToken cancellationToken)
     {
         var options = hosts.Options;
         options.MigrationBandwidthMibPerSecond = 16;
         options.PostCopyAfterRounds = 2;
         var migration = new MigrationOptions { AutoConverge = false, Timeout = TimeSpan.FromSeconds(60) };
-        return (hosts.Driver("hv-1", options: options, migration: migration), hosts.Driver("hv-2", options: options, migration: migration));
+        var source = hosts.Driver("hv-1", options: options, migration: migration);
+        var target = hosts.Driver("hv-2", options: options, migration: migration);
+        var vm = new VmId("busy-1");
+        var spec = QemuHosts.Spec(memoryMib: 128, workingSetMib: 48, dirtyMibPerSecond: 32);
+        var ticksBefore = (await hosts.StartReadyAsync(source, vm, spec, cancellationToken)).Ticks;
+        var ticket = new MigrationTicket("op-1", vm, 1, 2);
+        var endpoint = await target.PrepareIncomingAsync(ticket, spec, cancellationToken);
+        var handedOver = await source.MigrateOutAsync(ticket, endpoint, null, cancellationToken);
+        Assert.True(handedOver.PostCopy, $"pre-copy did not converge, so it is handed over to post-copy (rounds {handedOver.Rounds})");
+        return (source, target, vm, ticket, ticksBefore);
     }
-
-    /// <summary>Rewrites its 48 MiB working set at 32 MiB/s: twice the bandwidth, so pre-copy alone never converges.</summary>
-    private static GuestSpec PostCopySpec() => QemuHosts.Spec(memoryMib: 128, workingSetMib: 48, dirtyMibPerSecond: 32);
 
     /// <summary>
     /// The destination's copy, paused before it runs, holds every page as the guest's generation table says, and the tick
