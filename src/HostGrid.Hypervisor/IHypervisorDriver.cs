@@ -28,7 +28,8 @@ public interface IHypervisorDriver
     // Live migration. The VM grain drives these in order: destination PrepareIncoming, source MigrateOut (pre-copy and
     // switch-over; returns with the source paused), destination ConfirmIncoming (the whole copy arrived and can run), then
     // after Commit the destination ActivateIncoming and the source Stop; on a failure before Commit, destination
-    // AbortIncoming and source Resume.
+    // AbortIncoming and source Resume. A MigrateOut that hands over to post-copy returns with the guest still running:
+    // Commit comes first, then source StartPostCopy, destination ConfirmIncoming and ActivateIncoming, source Stop.
 
     /// <summary>Destination: get ready to receive the guest's pages for <paramref name="ticket"/>; returns where to send them.</summary>
     Task<MigrationEndpoint> PrepareIncomingAsync(MigrationTicket ticket, GuestSpec spec, CancellationToken cancellationToken);
