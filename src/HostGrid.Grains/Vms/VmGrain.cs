@@ -8,6 +8,7 @@ using HostGrid.Core.Placement;
 using HostGrid.Core.Validation;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
+using Orleans.Storage;
 
 namespace HostGrid.Grains.Vms;
 
@@ -304,9 +305,21 @@ public sealed partial class VmGrain : Grain, IVmGrain
                 return;
             }
 
+            // Saved before the start, outside the undo below: a stale activation learns it here (a version conflict),
+            // before it could start or stop a copy at an epoch another activation also holds; the reservation it was
+            // granted may be that activation's, so it is kept.
             try
             {
                 await SaveAsync(VmState.Starting, null);
+            }
+            catch (Exception e) when (e is not InconsistentStateException)
+            {
+                await host.ReleaseAsync(VmId); // nothing started
+                throw;
+            }
+
+            try
+            {
                 await Agent(hostId).StartGuestAsync(VmId, GuestSpec(), Record.Epoch);
                 await SaveAsync(VmState.Running, null);
             }
@@ -362,7 +375,18 @@ public sealed partial class VmGrain : Grain, IVmGrain
         Record.State = state;
         Record.StatusMessage = message;
         Record.UpdatedAt = _time.GetUtcNow();
-        await _record.WriteStateAsync();
+        try
+        {
+            await _record.WriteStateAsync();
+        }
+        catch (InconsistentStateException)
+        {
+            // Another activation wrote the record (this one was cut off in a partition): what it holds is stale, its epoch
+            // may equal the current one, so it must touch no hypervisor. The next call activates afresh from storage.
+            DeactivateOnIdle();
+            throw;
+        }
+
         await Inventory.UpsertVmAsync(new VmSummary(VmId, Record.Host, state, Spec.Labels));
     }
 
