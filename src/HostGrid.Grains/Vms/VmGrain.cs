@@ -170,6 +170,14 @@ public sealed partial class VmGrain : Grain, IVmGrain
 
     public async Task GuestLostAsync(HostId host)
     {
+        if (Record.Migration is null && (!Record.Exists || Record.Host != host))
+        {
+            // Reserved there, yet neither recorded nor moving there: a leftover (a stale activation's placement in a
+            // partition, or a guest since deleted). Placement and moves record the host before this can arrive.
+            await GrainFactory.GetGrain<IHostGrain>(host.Value).ReleaseAsync(VmId);
+            return;
+        }
+
         // Starting: a move committed but could not run its copy there (see FinishAsync); anything else waits in a call.
         if (!Record.Exists || Record.Host != host || Record.Migration is not null
             || Record.State is not (VmState.Running or VmState.Starting) || Record.DesiredState != VmState.Running
