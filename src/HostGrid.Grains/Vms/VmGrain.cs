@@ -383,18 +383,7 @@ public sealed partial class VmGrain : Grain, IVmGrain
         Record.State = state;
         Record.StatusMessage = message;
         Record.UpdatedAt = _time.GetUtcNow();
-        try
-        {
-            await _record.WriteStateAsync();
-        }
-        catch (InconsistentStateException)
-        {
-            // Another activation wrote the record (this one was cut off in a partition): what it holds is stale, its epoch
-            // may equal the current one, so it must touch no hypervisor. The next call activates afresh from storage.
-            DeactivateOnIdle();
-            throw;
-        }
-
+        await _record.WriteStateAsync();
         await Inventory.UpsertVmAsync(new VmSummary(VmId, Record.Host, state, Spec.Labels));
     }
 
