@@ -68,9 +68,8 @@ public sealed partial class HostAgentGrain : Grain, IHostAgentGrain
 
     public async Task<IncomingMigration> PrepareIncomingAsync(MigrationTicket ticket, GuestSpec spec)
     {
-        MigrationEndpoint? endpoint = null;
-        await FencedAsync(ticket.VmId, ticket.TargetEpoch, async () => endpoint = await _driver.PrepareIncomingAsync(ticket, spec, CancellationToken.None));
-        return new IncomingMigration(endpoint!, _silo.SiloAddress);
+        var endpoint = await FencedAsync(ticket.VmId, ticket.TargetEpoch, () => _driver.PrepareIncomingAsync(ticket, spec, CancellationToken.None));
+        return new IncomingMigration(endpoint, _silo.SiloAddress);
     }
 
     public async Task<MigrationResult> MigrateOutAsync(MigrationTicket ticket, MigrationEndpoint destination)
@@ -124,12 +123,8 @@ public sealed partial class HostAgentGrain : Grain, IHostAgentGrain
         return Task.CompletedTask;
     }
 
-    public async Task<MigrationResult> StartPostCopyAsync(MigrationTicket ticket)
-    {
-        MigrationResult? result = null;
-        await FencedAsync(ticket.VmId, ticket.SourceEpoch, async () => result = await _driver.StartPostCopyAsync(ticket, CancellationToken.None));
-        return result!;
-    }
+    public Task<MigrationResult> StartPostCopyAsync(MigrationTicket ticket) =>
+        FencedAsync(ticket.VmId, ticket.SourceEpoch, () => _driver.StartPostCopyAsync(ticket, CancellationToken.None));
 
     public Task ConfirmIncomingAsync(MigrationTicket ticket) =>
         FencedAsync(ticket.VmId, ticket.TargetEpoch, () => _driver.ConfirmIncomingAsync(ticket, CancellationToken.None));
@@ -148,11 +143,11 @@ public sealed partial class HostAgentGrain : Grain, IHostAgentGrain
         FencedAsync(ticket.VmId, ticket.SourceEpoch, () => _driver.ResumeAsync(ticket, CancellationToken.None));
 
     /// <summary>Runs a driver command, logging a refusal for a stale epoch before passing it on.</summary>
-    private async Task FencedAsync(VmId vmId, long epoch, Func<Task> command)
+    private async Task<T> FencedAsync<T>(VmId vmId, long epoch, Func<Task<T>> command)
     {
         try
         {
-            await command();
+            return await command();
         }
         catch (StaleEpochException e)
         {
@@ -160,4 +155,11 @@ public sealed partial class HostAgentGrain : Grain, IHostAgentGrain
             throw;
         }
     }
+
+    private Task FencedAsync(VmId vmId, long epoch, Func<Task> command) =>
+        FencedAsync(vmId, epoch, async () =>
+        {
+            await command();
+            return true;
+        });
 }
