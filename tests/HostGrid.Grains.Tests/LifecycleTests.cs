@@ -53,20 +53,6 @@ public sealed class LifecycleTests : IClassFixture<SimulatedClusterFixture>
     }
 
     [Fact]
-    public async Task Reservation_ForAGuestNotRecordedOnTheHost_IsReleased()
-    {
-        // A leftover, as a stale activation cut off in a partition leaves: reserved for a guest that is not there.
-        var host = _cluster.Client.GetGrain<IHostGrain>("hv-3");
-        Assert.True((await host.TryReserveAsync(new Reservation(new VmId("ghost-1"), new ResourceAmounts(1, 512, 10), null))).Granted);
-
-        await Eventually.Async(
-            async () => (await host.GetSnapshotAsync()).Reservations,
-            reservations => reservations.All(r => r.VmId.Value != "ghost-1"),
-            TimeSpan.FromSeconds(20),
-            "the leftover reservation released");
-    }
-
-    [Fact]
     public async Task CreateStopped_ReservesButDoesNotRun()
     {
         var vm = _cluster.Client.GetGrain<IVmGrain>("cold-1");

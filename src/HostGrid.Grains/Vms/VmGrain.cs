@@ -170,21 +170,9 @@ public sealed partial class VmGrain : Grain, IVmGrain
 
     public async Task GuestLostAsync(HostId host)
     {
-        if (Record.Migration is not null)
-        {
-            return; // a move holds reservations on both hosts until it ends
-        }
-
-        if (!Record.Exists || Record.Host != host)
-        {
-            // Reserved there, yet not recorded there: a leftover (a stale activation's placement in a partition, or a
-            // guest since deleted). Placement records the host before this can arrive.
-            await GrainFactory.GetGrain<IHostGrain>(host.Value).ReleaseAsync(VmId);
-            return;
-        }
-
         // Starting: a move committed but could not run its copy there (see FinishAsync); anything else waits in a call.
-        if (Record.State is not (VmState.Running or VmState.Starting) || Record.DesiredState != VmState.Running
+        if (!Record.Exists || Record.Host != host || Record.Migration is not null
+            || Record.State is not (VmState.Running or VmState.Starting) || Record.DesiredState != VmState.Running
             || _time.GetUtcNow() - Record.UpdatedAt < _guestLostGrace)
         {
             return; // not expected to run there (stopped, moving, just started): nothing is lost
