@@ -59,6 +59,7 @@ public static class LogEvents
     public const int MigrationRecovering = 6004;
     public const int MigrationStepFailed = 6005;
     public const int MigrationStepSkipped = 6006;
+    public const int MigrationSwitchOver = 6007;
     public const int DrainStarted = 6010;
     public const int DrainFinished = 6011;
     public const int DrainMigrationFailed = 6012;

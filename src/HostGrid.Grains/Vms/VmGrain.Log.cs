@@ -44,6 +44,9 @@ public sealed partial class VmGrain
     [LoggerMessage(EventId = LogEvents.MigrationCompleted, Level = LogLevel.Information, Message = "Vm {VmId} migration {OperationId} completed on {Target}, downtime {DowntimeMs} ms")]
     private partial void LogMigrationCompleted(VmId vmId, string operationId, HostId target, double downtimeMs);
 
+    [LoggerMessage(EventId = LogEvents.MigrationSwitchOver, Level = LogLevel.Information, Message = "Vm {VmId} migration {OperationId} switched over: {Parts} ms")]
+    private partial void LogSwitchOver(VmId vmId, string operationId, SwitchOverClock parts);
+
     [LoggerMessage(EventId = LogEvents.MigrationRolledBack, Level = LogLevel.Warning, Message = "Vm {VmId} migration {OperationId} rolled back: {Reason}")]
     private partial void LogMigrationRolledBack(VmId vmId, string operationId, string reason);
 

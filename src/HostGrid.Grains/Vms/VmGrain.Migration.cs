@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using HostGrid.Contracts.Errors;
 using HostGrid.Contracts.Events;
 using HostGrid.Contracts.Migration;
@@ -28,7 +27,7 @@ public sealed partial class VmGrain : IRemindable, IDisposable
     private Task? _migration;
     private CancellationTokenSource? _migrationCancel;
     private string? _migrationAbandoned;
-    private long _switchOverReturnedAt;
+    private SwitchOverClock? _switchOver;
 
     public void Dispose() => _migrationCancel?.Dispose();
 
@@ -178,6 +177,7 @@ public sealed partial class VmGrain : IRemindable, IDisposable
             _migrationCancel.Dispose();
             _migrationCancel = null;
             _migrationAbandoned = null;
+            _switchOver = null;
         }
     }
 
@@ -214,12 +214,13 @@ public sealed partial class VmGrain : IRemindable, IDisposable
         }
 
         migration.Result = await copy;
-        _switchOverReturnedAt = Stopwatch.GetTimestamp();
         // A real hypervisor may still be loading the last pages when the source says done: commit only on a whole copy.
         // A pre-copy handed over to post-copy has no whole copy yet, and the guest still runs on the source: it commits now.
         if (!migration.Result.PostCopy)
         {
+            _switchOver = new SwitchOverClock(migration.Result.SwitchOverDuration);
             await Agent(migration.Target).ConfirmIncomingAsync(ticket).WaitAsync(cancel);
+            _switchOver.Confirmed();
         }
 
         if (migration.CancelRequested)
@@ -240,6 +241,7 @@ public sealed partial class VmGrain : IRemindable, IDisposable
         try
         {
             await _record.WriteStateAsync();
+            _switchOver?.Committed();
         }
         catch
         {
@@ -305,10 +307,14 @@ public sealed partial class VmGrain : IRemindable, IDisposable
         try
         {
             await Agent(migration.Target).ActivateIncomingAsync(Ticket(migration));
-            TimeSpan? downtime = migration.Result is { } result && _switchOverReturnedAt != 0
-                ? result.SwitchOverDuration + Stopwatch.GetElapsedTime(_switchOverReturnedAt)
-                : null;
-            return (VmState.Running, null, downtime);
+            if (_switchOver is not { } clock)
+            {
+                return (VmState.Running, null, null); // recovered by a later activation: the pause was not timed
+            }
+
+            clock.Activated();
+            LogSwitchOver(VmId, migration.OperationId, clock);
+            return (VmState.Running, null, clock.Downtime);
         }
         catch (MigrationFailedException e)
         {
@@ -334,8 +340,9 @@ public sealed partial class VmGrain : IRemindable, IDisposable
         try
         {
             migration.Result = await Agent(migration.Source).StartPostCopyAsync(ticket);
-            _switchOverReturnedAt = Stopwatch.GetTimestamp();
+            _switchOver = new SwitchOverClock(migration.Result.SwitchOverDuration);
             await Agent(migration.Target).ConfirmIncomingAsync(ticket);
+            _switchOver.Confirmed();
         }
         catch (Exception e) when (e is MigrationFailedException || IsUnreachable(e))
         {
