@@ -21,3 +21,15 @@ CREATE INDEX IF NOT EXISTS hostgrid_events_subject ON hostgrid_events (subject, 
 -- Events belong to one HostGrid service (Orleans ServiceId), so clusters sharing a database stay apart.
 ALTER TABLE hostgrid_events ADD COLUMN IF NOT EXISTS service_id text NOT NULL DEFAULT '';
 CREATE INDEX IF NOT EXISTS hostgrid_events_service ON hostgrid_events (service_id, seq);
+
+-- Datastore heartbeats: each agent renews one row per host it serves every heartbeat (renewed_at by the database's
+-- clock). An agent that reaches the database does not fence itself while the failover coordinator moves, and a
+-- failover waits until the host's agent has gone the isolation timeout without a renewal. Keyed by the agent's silo,
+-- so a restarted agent's renewals never stand for its predecessor's.
+CREATE TABLE IF NOT EXISTS hostgrid_agent_leases (
+    service_id text        NOT NULL,
+    host_id    text        NOT NULL,
+    agent      text        NOT NULL,
+    renewed_at timestamptz NOT NULL,
+    PRIMARY KEY (service_id, host_id, agent)
+);

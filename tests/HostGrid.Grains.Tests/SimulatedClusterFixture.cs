@@ -1,8 +1,10 @@
 using HostGrid.Contracts.Cluster;
 using HostGrid.Grains;
+using HostGrid.Grains.Failover;
 using HostGrid.Grains.Hosting;
 using HostGrid.Hypervisor;
 using HostGrid.Hypervisor.Simulated;
+using Microsoft.Extensions.DependencyInjection;
 using Orleans.TestingHost;
 
 namespace HostGrid.Grains.Tests;
@@ -29,6 +31,9 @@ public sealed class SimulatedClusterFixture : IAsyncLifetime
 
     public InProcessTestCluster Cluster { get; private set; } = null!;
 
+    /// <summary>The agents' leases, one store for all silos as one database would be.</summary>
+    public InMemoryAgentLeases Leases { get; } = new(TimeProvider.System);
+
     /// <summary>Each host's simulated hypervisor, to break it in tests.</summary>
     public System.Collections.Concurrent.ConcurrentDictionary<HostId, SimulatedHypervisor> Hypervisors { get; } = new();
 
@@ -42,6 +47,7 @@ public sealed class SimulatedClusterFixture : IAsyncLifetime
             var host = HostBySilo[options.SiloName];
             ProcessWideGrainStorage.Add(silo, HostGridStorage.ProviderName);
             silo.UseInMemoryReminderService();
+            silo.Services.AddSingleton<IAgentLeases>(Leases);
             silo.AddHostGridGrains();
             silo.ServeHosts([host], (_, h) => Hypervisors[h.HostId] = new SimulatedHypervisor(h.HostId, new SimulatedHypervisorOptions { StartLatency = TimeSpan.Zero }, TimeProvider.System));
         });
@@ -73,6 +79,10 @@ public sealed class SimulatedClusterFixture : IAsyncLifetime
 
         throw new InvalidOperationException($"no silo serves {hostId}");
     }
+
+    /// <summary>The silo that serves a host.</summary>
+    public InProcessSiloHandle SiloOf(HostId hostId) =>
+        Cluster.Silos.Single(s => s.ServiceProvider.GetService(typeof(LocalHypervisors)) is LocalHypervisors local && local.TryGet(hostId, out _));
 
     public Task<HostSnapshot> HostAsync(string hostId) => Client.GetGrain<IHostGrain>(hostId).GetSnapshotAsync();
 }

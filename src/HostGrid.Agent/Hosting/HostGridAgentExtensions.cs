@@ -1,10 +1,12 @@
 using System.Net;
 using HostGrid.Agent.Events;
+using HostGrid.Agent.Leases;
 using HostGrid.Core.Cluster;
 using HostGrid.Core.Configuration;
 using HostGrid.Core.Migration;
 using HostGrid.Grains;
 using HostGrid.Grains.Events;
+using HostGrid.Grains.Failover;
 using HostGrid.Grains.Hosting;
 using HostGrid.Hypervisor;
 using HostGrid.Hypervisor.Qemu;
@@ -41,6 +43,7 @@ public static class HostGridAgentExtensions
 
         builder.Services.AddSingleton<IEventLog>(sp =>
             new PostgresEventLog(cluster.ConnectionString, cluster.ServiceId, sp.GetRequiredService<ILogger<PostgresEventLog>>()));
+        builder.Services.AddSingleton<IAgentLeases>(new PostgresAgentLeases(cluster.ConnectionString, cluster.ServiceId));
         builder.UseOrleans(silo =>
         {
             silo.Configure<ClusterOptions>(o =>

@@ -9,10 +9,11 @@ public interface IFailoverGrain : IGrainWithStringKey
 {
     /// <summary>
     /// Records the failover (once) and drives it to completion from wherever it stands; idempotent, so the
-    /// coordinator calls it again until it completes. One-way: the coordinator must never wait on it.
+    /// coordinator calls it again until it completes. One-way: the coordinator must never wait on it. <c>agent</c> is
+    /// the silo of the agent that served the host when it went Down (its lease in the database is waited for), or null.
     /// </summary>
     [Alias("Run"), OneWay]
-    Task RunAsync(HostId host, FailureCause cause, DateTimeOffset lastHeartbeat, DateTimeOffset declaredAt);
+    Task RunAsync(HostId host, FailureCause cause, DateTimeOffset lastHeartbeat, DateTimeOffset declaredAt, string? agent);
 
     /// <summary>Read-only, so it answers even while the failover runs.</summary>
     [Alias("Get"), AlwaysInterleave]

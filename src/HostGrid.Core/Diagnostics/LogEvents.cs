@@ -40,6 +40,8 @@ public static class LogEvents
     public const int CoordinatorActivated = 4006;
     public const int CoordinatorLeaseNotRenewed = 4007;
     public const int AgentAdoptedGuests = 4008;
+    public const int AgentLeaseNotRenewed = 4009;
+    public const int FailoverAwaitingLease = 4010;
 
     // 8000: QEMU driver
     public const int QemuGuestStarted = 8000;

@@ -43,6 +43,14 @@ public static class FailureDetector
     public static DateTimeOffset FenceAt(FailureCause cause, DateTimeOffset lastAck, DateTimeOffset declaredAt, FailoverOptions options) =>
         cause == FailureCause.FencedItself ? declaredAt : FenceAt(lastAck, options);
 
+    /// <summary>
+    /// How much longer a Down host's guests must wait for its agent's lease in the database: an agent that renewed it
+    /// <paramref name="sinceRenewed"/> ago fences itself no earlier than the isolation timeout after that (plus the
+    /// margin). Zero or less: the lease is spent; null (never renewed): nothing to wait for.
+    /// </summary>
+    public static TimeSpan LeaseWait(TimeSpan? sinceRenewed, FailoverOptions options) =>
+        sinceRenewed is { } since ? options.IsolationTimeout + options.FenceMargin - since : TimeSpan.Zero;
+
     /// <summary>Whether an agent must fence itself: no acknowledged heartbeat for the isolation timeout.</summary>
     public static bool IsIsolated(TimeSpan sinceLastAck, FailoverOptions options) => sinceLastAck >= options.IsolationTimeout;
 

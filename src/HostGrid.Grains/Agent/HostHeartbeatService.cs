@@ -1,5 +1,7 @@
+using System.Collections.Concurrent;
 using HostGrid.Contracts.Failover;
 using HostGrid.Core.Failover;
+using HostGrid.Grains.Failover;
 using HostGrid.Hypervisor;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
@@ -9,14 +11,18 @@ namespace HostGrid.Grains.Agent;
 
 /// <summary>
 /// The agent's heartbeat loop: registers each host it serves, then every <see cref="FailoverOptions.HeartbeatInterval"/>
-/// reports the host's guests, load and hypervisor health to its <see cref="IHostGrain"/>.
+/// reports the host's guests, load and hypervisor health to its <see cref="IHostGrain"/> and the failover coordinator,
+/// and beside that renews the host's lease in the cluster's database (<see cref="IAgentLeases"/>). Either keeps the
+/// host from fencing itself, so a coordinator that moves between silos does not fence healthy hosts.
 /// </summary>
 public sealed partial class HostHeartbeatService : BackgroundService
 {
     private readonly IGrainFactory _grains;
     private readonly LocalHypervisors _hypervisors;
     private readonly IsolationMonitor _isolation;
+    private readonly IAgentLeases _leases;
     private readonly SiloAddress _silo;
+    private readonly string _agent;
     private readonly IReadOnlyDictionary<HostId, HostRegistration> _registrations;
     private readonly FailoverOptions _options;
     private readonly TimeProvider _time;
@@ -24,12 +30,16 @@ public sealed partial class HostHeartbeatService : BackgroundService
     private const int MaxHeartbeatAttempts = 3;
     private static readonly TimeSpan RetryDelay = TimeSpan.FromMilliseconds(200);
     private readonly HashSet<HostId> _registered = [];
+
+    /// <summary>Hosts the coordinator said are Down: fenced, they renew no lease until they rejoin.</summary>
+    private readonly ConcurrentDictionary<HostId, bool> _declaredDown = new();
     private readonly string _serving;
 
     public HostHeartbeatService(
         IGrainFactory grains,
         LocalHypervisors hypervisors,
         IsolationMonitor isolation,
+        IAgentLeases leases,
         ILocalSiloDetails silo,
         IEnumerable<HostRegistration> registrations,
         IOptions<FailoverOptions> options,
@@ -39,7 +49,9 @@ public sealed partial class HostHeartbeatService : BackgroundService
         _grains = grains;
         _hypervisors = hypervisors;
         _isolation = isolation;
+        _leases = leases;
         _silo = silo.SiloAddress;
+        _agent = silo.SiloAddress.ToParsableString();
         _registrations = registrations.ToDictionary(r => r.HostId);
         _serving = string.Join(", ", _registrations.Keys);
         _options = options.Value;
@@ -63,6 +75,8 @@ public sealed partial class HostHeartbeatService : BackgroundService
         var registration = _registrations[driver.HostId];
         var host = _grains.GetGrain<IHostGrain>(driver.HostId.Value);
         var coordinator = _grains.GetGrain<IFailoverCoordinatorGrain>(IFailoverCoordinatorGrain.Key);
+        // Beside the heartbeat, not after it: a coordinator that does not answer must not hold up the lease.
+        var renewal = _declaredDown.ContainsKey(driver.HostId) ? Task.CompletedTask : RenewLeaseAsync(driver, cancellationToken);
         try
         {
             if (!_registered.Contains(driver.HostId))
@@ -80,8 +94,13 @@ public sealed partial class HostHeartbeatService : BackgroundService
             var sentAt = _time.GetUtcNow();
             var ack = await AcknowledgedHeartbeatAsync(coordinator, heartbeat, cancellationToken);
             _isolation.Acknowledged(driver.HostId);
-            if (!ack.Fenced)
+            if (ack.Fenced)
             {
+                _declaredDown[driver.HostId] = true;
+            }
+            else
+            {
+                _declaredDown.TryRemove(driver.HostId, out _);
                 driver.RenewLease(sentAt + _options.IsolationTimeout);
             }
 
@@ -104,6 +123,31 @@ public sealed partial class HostHeartbeatService : BackgroundService
         catch (Exception e) when (!cancellationToken.IsCancellationRequested)
         {
             LogHeartbeatFailed(driver.HostId, e.GetType().Name, e.Message);
+        }
+
+        await renewal;
+    }
+
+    /// <summary>
+    /// The datastore heartbeat. Counted from before the call (the database stamps it later), and bounded by the
+    /// isolation timeout: a renewal that took longer would be spent on arrival.
+    /// </summary>
+    private async Task RenewLeaseAsync(EpochFencedDriver driver, CancellationToken cancellationToken)
+    {
+        var startedAt = _time.GetTimestamp();
+        var sentAt = _time.GetUtcNow();
+        try
+        {
+            await _leases.RenewAsync(driver.HostId, _agent, cancellationToken).WaitAsync(_options.IsolationTimeout, _time, cancellationToken);
+            _isolation.Renewed(driver.HostId, startedAt);
+            if (!_declaredDown.ContainsKey(driver.HostId))
+            {
+                driver.RenewLease(sentAt + _options.IsolationTimeout);
+            }
+        }
+        catch (Exception e) when (!cancellationToken.IsCancellationRequested)
+        {
+            LogLeaseNotRenewed(driver.HostId, e.GetType().Name, e.Message);
         }
     }
 

@@ -2,6 +2,7 @@ using System.Collections.Concurrent;
 using HostGrid.Contracts.Events;
 using HostGrid.Core.Failover;
 using HostGrid.Grains.Events;
+using HostGrid.Grains.Failover;
 using HostGrid.Hypervisor;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
@@ -10,8 +11,8 @@ using Microsoft.Extensions.Options;
 namespace HostGrid.Grains.Agent;
 
 /// <summary>
-/// The isolation response: a host whose heartbeats have gone unacknowledged for
-/// <see cref="FailoverOptions.IsolationTimeout"/> stops its guests by itself, because the cluster will restart them
+/// The isolation response: a host whose heartbeats have gone unacknowledged, and whose lease in the database has gone
+/// unrenewed, for <see cref="FailoverOptions.IsolationTimeout"/> stops its guests by itself, because the cluster will restart them
 /// elsewhere soon after. Checks often, so a frozen agent that is continued fences before its guests run on.
 /// </summary>
 public sealed partial class IsolationMonitor : BackgroundService
@@ -42,9 +43,18 @@ public sealed partial class IsolationMonitor : BackgroundService
     }
 
     /// <summary>The cluster acknowledged a heartbeat of this host.</summary>
-    public void Acknowledged(HostId host)
+    public void Acknowledged(HostId host) => Reached(host, _time.GetTimestamp());
+
+    /// <summary>
+    /// The agent renewed its lease for this host in the cluster's database (<see cref="IAgentLeases"/>), with a call
+    /// that began at <paramref name="startedAt"/> (a <see cref="TimeProvider.GetTimestamp"/>): it is not isolated, even
+    /// while no coordinator acknowledges its heartbeats, and failover waits for the lease as for an acknowledgement.
+    /// </summary>
+    public void Renewed(HostId host, long startedAt) => Reached(host, startedAt);
+
+    private void Reached(HostId host, long at)
     {
-        _lastAck[host] = _time.GetTimestamp();
+        _lastAck.AddOrUpdate(host, at, (_, previous) => Math.Max(previous, at));
         _fenced[host] = false;
     }
 
@@ -88,7 +98,7 @@ public sealed partial class IsolationMonitor : BackgroundService
                     if (FailureDetector.IsIsolated(since, _options) && !_fenced.GetValueOrDefault(host))
                     {
                         _fenced[host] = true;
-                        if (await FenceAsync(host, $"isolated: no acknowledged heartbeat for {since.TotalSeconds:F1} s", stoppingToken))
+                        if (await FenceAsync(host, $"isolated: no acknowledged heartbeat or lease renewal for {since.TotalSeconds:F1} s", stoppingToken))
                         {
                             _stoppedGuestsWhileIsolated[host] = true;
                         }

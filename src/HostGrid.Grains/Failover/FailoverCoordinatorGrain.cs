@@ -269,5 +269,5 @@ public sealed partial class FailoverCoordinatorGrain : Grain, IFailoverCoordinat
 
     /// <summary>Begins (idempotently) and runs a host's failover, one-way; a later tick repeats it until it completes.</summary>
     private Task KickAsync(HostId hostId, CoordinatedHost host) =>
-        GrainFactory.GetGrain<IFailoverGrain>(host.FailoverId!).RunAsync(hostId, host.Cause, host.LastAck, host.DeclaredAt);
+        GrainFactory.GetGrain<IFailoverGrain>(host.FailoverId!).RunAsync(hostId, host.Cause, host.LastAck, host.DeclaredAt, host.AgentSilo?.ToParsableString());
 }

@@ -15,13 +15,16 @@ namespace HostGrid.Grains.Failover;
 public sealed partial class FailoverGrain : Grain, IFailoverGrain
 {
     private readonly IPersistentState<FailoverState> _state;
+    private readonly IAgentLeases _leases;
     private readonly FailoverOptions _options;
     private readonly TimeProvider _time;
     private readonly IEventLog _events;
     private readonly ILogger<FailoverGrain> _logger;
+    private bool _awaitingLeaseLogged;
 
     public FailoverGrain(
         [PersistentState("failover", HostGridStorage.ProviderName)] IPersistentState<FailoverState> state,
+        IAgentLeases leases,
         IOptions<FailoverOptions> options,
         TimeProvider time,
         IEventLog events,
@@ -29,6 +32,7 @@ public sealed partial class FailoverGrain : Grain, IFailoverGrain
     {
         _events = events;
         _state = state;
+        _leases = leases;
         _options = options.Value;
         _time = time;
         _logger = logger;
@@ -36,11 +40,11 @@ public sealed partial class FailoverGrain : Grain, IFailoverGrain
 
     private FailoverState State => _state.State;
 
-    public async Task RunAsync(HostId host, FailureCause cause, DateTimeOffset lastHeartbeat, DateTimeOffset declaredAt)
+    public async Task RunAsync(HostId host, FailureCause cause, DateTimeOffset lastHeartbeat, DateTimeOffset declaredAt, string? agent)
     {
         try
         {
-            await BeginAsync(host, cause, lastHeartbeat, declaredAt);
+            await BeginAsync(host, cause, lastHeartbeat, declaredAt, agent);
             await RunAsync();
         }
         catch (Exception e)
@@ -50,7 +54,7 @@ public sealed partial class FailoverGrain : Grain, IFailoverGrain
         }
     }
 
-    private async Task BeginAsync(HostId host, FailureCause cause, DateTimeOffset lastHeartbeat, DateTimeOffset declaredAt)
+    private async Task BeginAsync(HostId host, FailureCause cause, DateTimeOffset lastHeartbeat, DateTimeOffset declaredAt, string? agent)
     {
         if (State.Begun)
         {
@@ -59,6 +63,7 @@ public sealed partial class FailoverGrain : Grain, IFailoverGrain
 
         State.Begun = true;
         State.Host = host;
+        State.Agent = agent;
         State.Cause = cause;
         State.LastHeartbeat = lastHeartbeat;
         State.DeclaredAt = declaredAt;
@@ -78,10 +83,9 @@ public sealed partial class FailoverGrain : Grain, IFailoverGrain
         if (State.Phase == FailoverPhase.AwaitingFence)
         {
             await GrainFactory.GetGrain<IHostGrain>(State.Host.Value).SetDownAsync(true);
-            var wait = State.FenceAt - _time.GetUtcNow();
-            if (wait > TimeSpan.Zero)
+            if (!await FencedAsync())
             {
-                await Task.Delay(wait, _time);
+                return; // its agent still renews its lease, so it still runs its guests: the coordinator asks again
             }
 
             await EnterAsync(FailoverPhase.Restarting);
@@ -102,6 +106,50 @@ public sealed partial class FailoverGrain : Grain, IFailoverGrain
 
         await GrainFactory.GetGrain<IFailoverCoordinatorGrain>(IFailoverCoordinatorGrain.Key)
             .FailoverCompletedAsync(State.Host, this.GetPrimaryKeyString());
+    }
+
+    /// <summary>
+    /// Waits until the host has surely fenced itself: the coordinator's deadline (from its last acknowledgement) and then
+    /// the agent's lease in the database. An agent that still renews its lease reaches the database but not the
+    /// coordinator: it does not fence itself, so its guests stay there, and this returns false rather than wait on
+    /// (a run stays short; the coordinator calls again every couple of seconds). An agent that reported it fenced itself
+    /// has no lease to wait for.
+    /// </summary>
+    private async Task<bool> FencedAsync()
+    {
+        var wait = State.FenceAt - _time.GetUtcNow();
+        if (wait > TimeSpan.Zero)
+        {
+            await Task.Delay(wait, _time);
+        }
+
+        if (State.Cause == FailureCause.FencedItself || State.Agent is not { } agent)
+        {
+            return true;
+        }
+
+        // A dead agent's last renewal may come up to a heartbeat after its last acknowledgement; a live one renews again.
+        for (var check = 1; ; check++)
+        {
+            var leaseWait = FailureDetector.LeaseWait(await _leases.SinceRenewedAsync(State.Host, agent, CancellationToken.None), _options);
+            if (leaseWait <= TimeSpan.Zero)
+            {
+                return true;
+            }
+
+            if (check > 1 || leaseWait > _options.HeartbeatInterval + _options.FenceMargin)
+            {
+                if (!_awaitingLeaseLogged)
+                {
+                    _awaitingLeaseLogged = true;
+                    LogAwaitingLease(State.Host, this.GetPrimaryKeyString(), agent);
+                }
+
+                return false;
+            }
+
+            await Task.Delay(leaseWait, _time);
+        }
     }
 
     public Task<FailoverSnapshot?> GetAsync() => Task.FromResult(State.Begun

@@ -23,4 +23,7 @@ public sealed class FailoverState
     [Id(7)] public DateTimeOffset? CompletedAt { get; set; }
 
     [Id(8)] public Dictionary<VmId, VmFailoverOutcome> Outcomes { get; set; } = [];
+
+    /// <summary>The silo of the agent that served the host (its lease in the database is waited for); null if unknown.</summary>
+    [Id(9)] public string? Agent { get; set; }
 }

@@ -3,6 +3,7 @@ using HostGrid.Core.Migration;
 using HostGrid.Core.Rebalancing;
 using HostGrid.Core.Placement;
 using HostGrid.Grains.Events;
+using HostGrid.Grains.Failover;
 using HostGrid.Grains.Placement;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
@@ -22,6 +23,7 @@ public static class HostGridGrainsExtensions
         silo.Services.AddSingleton(Scheduler.Default);
         silo.Services.TryAddSingleton(TimeProvider.System);
         silo.Services.TryAddSingleton<IEventLog, DiscardingEventLog>();
+        silo.Services.TryAddSingleton<IAgentLeases, InMemoryAgentLeases>();
         silo.Services.AddOptions<FailoverOptions>()
             .BindConfiguration(FailoverOptions.SectionName)
             .ValidateOnStart();
