@@ -82,14 +82,16 @@ public sealed partial class HostAgentGrain : Grain, IHostAgentGrain
         try
         {
             var run = _driver.MigrateOutAsync(ticket, destination, progress, cancel.Token);
-            // Bounded by the driver's own MigrationOptions.Timeout: the loop ends when the run does.
+            // Bounded by the driver's own MigrationOptions.Timeout: the loop ends when the run does. A report is not
+            // waited for: the switch-over may end the run meanwhile, and a lost report must not fail the move.
+            Task reported = Task.CompletedTask;
             while (!run.IsCompleted)
             {
                 await Task.WhenAny(run, Task.Delay(ProgressPeriod));
-                // Once the run is over the guest is paused for the switch-over: no call may stand in its way.
-                if (!run.IsCompleted && progress.Take() is { } latest)
+                if (!run.IsCompleted && reported.IsCompleted && progress.Take() is { } latest)
                 {
-                    await operation.ReportProgressAsync(latest);
+                    reported = operation.ReportProgressAsync(latest);
+                    reported.Ignore();
                 }
             }
 
