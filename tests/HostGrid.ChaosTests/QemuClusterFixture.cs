@@ -59,10 +59,7 @@ public sealed class QemuClusterFixture : IAsyncLifetime
     public async Task DisposeAsync()
     {
         await Cluster.DisposeAsync();
-        foreach (var pid in ProcessesUnder(Root))
-        {
-            Kill(pid);
-        }
+        ProcessesByCommandLine.KillContaining(Root);
 
         try
         {
@@ -86,7 +83,7 @@ public sealed class QemuClusterFixture : IAsyncLifetime
 
     /// <summary>Every QEMU process of a host's guests that is alive now (whatever its agent believes).</summary>
     public IReadOnlyList<int> QemuProcessesOf(string hostId) =>
-        ProcessesUnder(Path.Combine(StateDirectory, hostId, "guests") + "/").Where(pid => CommandLine(pid).Contains("qemu-system", StringComparison.Ordinal)).ToList();
+        ProcessesByCommandLine.Containing(Path.Combine(StateDirectory, hostId, "guests") + "/").Where(pid => ProcessesByCommandLine.CommandLine(pid).Contains("qemu-system", StringComparison.Ordinal)).ToList();
 
     public Task<TestGuestProbe> ProbeAsync(string hostId, string vmId, CancellationToken cancellationToken) =>
         TestGuestProbe.ConnectAsync(Files(hostId, vmId).MonitorSocket, Path.Combine(Root, "dumps"), cancellationToken);
@@ -101,44 +98,5 @@ public sealed class QemuClusterFixture : IAsyncLifetime
 
         Assert.False(string.Equals(Environment.GetEnvironmentVariable("CI"), "true", StringComparison.OrdinalIgnoreCase), "qemu-system-x86_64 is not installed (CI=true: the QEMU cluster tests must run; scripts/test.sh installs it)");
         return false;
-    }
-
-    public static IReadOnlyList<int> ProcessesUnder(string path)
-    {
-        var found = new List<int>();
-        foreach (var dir in Directory.GetDirectories("/proc"))
-        {
-            if (int.TryParse(Path.GetFileName(dir), out var pid) && pid != Environment.ProcessId && CommandLine(pid).Contains(path, StringComparison.Ordinal))
-            {
-                found.Add(pid);
-            }
-        }
-
-        return found;
-    }
-
-    private static string CommandLine(int pid)
-    {
-        try
-        {
-            return File.ReadAllText($"/proc/{pid}/cmdline");
-        }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
-        {
-            return "";
-        }
-    }
-
-    public static void Kill(int pid)
-    {
-        try
-        {
-            using var process = System.Diagnostics.Process.GetProcessById(pid);
-            process.Kill();
-        }
-        catch (Exception e) when (e is ArgumentException or InvalidOperationException or System.ComponentModel.Win32Exception)
-        {
-            // gone
-        }
     }
 }

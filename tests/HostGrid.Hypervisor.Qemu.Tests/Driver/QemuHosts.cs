@@ -5,6 +5,7 @@ using HostGrid.Core.Migration;
 using HostGrid.Hypervisor.Qemu.Guests;
 using HostGrid.Hypervisor.Qemu.TestGuest;
 using HostGrid.Hypervisor.Qemu.Tests.TestGuest;
+using HostGrid.Testing;
 using Microsoft.Extensions.Logging.Abstractions;
 
 namespace HostGrid.Hypervisor.Qemu.Tests.Driver;
@@ -60,7 +61,7 @@ internal sealed class QemuHosts : IAsyncDisposable
     }
 
     /// <summary>Every live process whose command line names this fixture's folder (QEMU guests and watchdogs).</summary>
-    public IReadOnlyList<int> Processes() => ProcessesUnder(Root);
+    public IReadOnlyList<int> Processes() => ProcessesByCommandLine.Containing(Root);
 
     /// <summary>Starts the test guest at epoch 1 and waits until it is ready with its ticks moving; returns that status.</summary>
     public async Task<TestGuestStatus> StartReadyAsync(QemuHypervisor driver, VmId vmId, GuestSpec spec, CancellationToken cancellationToken)
@@ -73,49 +74,6 @@ internal sealed class QemuHosts : IAsyncDisposable
     public Task<TestGuestProbe> ProbeAsync(QemuHypervisor driver, VmId vmId, CancellationToken cancellationToken) =>
         TestGuestProbe.ConnectAsync(Files(driver, vmId).MonitorSocket, Path.Combine(Root, "dumps"), cancellationToken);
 
-    public static IReadOnlyList<int> ProcessesUnder(string root)
-    {
-        var found = new List<int>();
-        foreach (var dir in Directory.GetDirectories("/proc"))
-        {
-            if (int.TryParse(Path.GetFileName(dir), out var pid) && pid != Environment.ProcessId)
-            {
-                try
-                {
-                    if (File.ReadAllText(Path.Combine(dir, "cmdline")).Contains(root, StringComparison.Ordinal))
-                    {
-                        found.Add(pid);
-                    }
-                }
-                catch (IOException)
-                {
-                    // gone meanwhile
-                }
-                catch (UnauthorizedAccessException)
-                {
-                }
-            }
-        }
-
-        return found;
-    }
-
-    public static void KillAll(string root)
-    {
-        foreach (var pid in ProcessesUnder(root))
-        {
-            try
-            {
-                using var process = Process.GetProcessById(pid);
-                process.Kill();
-            }
-            catch (Exception e) when (e is ArgumentException or InvalidOperationException or System.ComponentModel.Win32Exception)
-            {
-                // already gone
-            }
-        }
-    }
-
     public async ValueTask DisposeAsync()
     {
         foreach (var driver in _drivers)
@@ -123,9 +81,9 @@ internal sealed class QemuHosts : IAsyncDisposable
             await driver.DisposeAsync();
         }
 
-        KillAll(Root);
+        ProcessesByCommandLine.KillContaining(Root);
         var watch = Stopwatch.StartNew();
-        while (ProcessesUnder(Root).Count > 0 && watch.Elapsed < TimeSpan.FromSeconds(5))
+        while (ProcessesByCommandLine.Containing(Root).Count > 0 && watch.Elapsed < TimeSpan.FromSeconds(5))
         {
             await Task.Delay(50);
         }

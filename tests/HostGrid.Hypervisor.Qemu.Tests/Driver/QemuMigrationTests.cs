@@ -3,6 +3,7 @@ using HostGrid.Contracts.Errors;
 using HostGrid.Contracts.Migration;
 using HostGrid.Core.Migration;
 using HostGrid.Hypervisor.Qemu.Tests.TestGuest;
+using HostGrid.Testing;
 using Xunit;
 
 namespace HostGrid.Hypervisor.Qemu.Tests.Driver;
@@ -162,7 +163,7 @@ public sealed class QemuMigrationTests
         await source.StartPostCopyAsync(ticket, bound.Token);
         await target.ConfirmIncomingAsync(ticket, bound.Token);
 
-        Kill(hosts.Pid(source, vm)!.Value); // the pages the destination lacks die with it
+        ProcessesByCommandLine.Kill(hosts.Pid(source, vm)!.Value); // the pages the destination lacks die with it
         // QEMU's destination either stops in postcopy-paused or exits with its source: activation runs it or says it is gone.
         var activation = await Record.ExceptionAsync(() => target.ActivateIncomingAsync(ticket, bound.Token));
         Assert.True(activation is null or MigrationFailedException, $"activation failed otherwise: {activation}");
@@ -240,7 +241,7 @@ public sealed class QemuMigrationTests
         {
             if (p.BytesSent > 8 << 20 && hosts.Pid(target, vm) is { } pid)
             {
-                Kill(pid);
+                ProcessesByCommandLine.Kill(pid);
             }
         }), bound.Token);
 
@@ -301,18 +302,5 @@ public sealed class QemuMigrationTests
         await target.AbortIncomingAsync(second, bound.Token);
         await source.ResumeAsync(second, bound.Token);
         Assert.True(Assert.Single(await source.ListAsync(bound.Token)).Running);
-    }
-
-    private static void Kill(int pid)
-    {
-        try
-        {
-            using var process = System.Diagnostics.Process.GetProcessById(pid);
-            process.Kill();
-        }
-        catch (Exception e) when (e is ArgumentException or InvalidOperationException)
-        {
-            // gone already
-        }
     }
 }
