@@ -138,7 +138,10 @@ public sealed partial class HostHeartbeatService : BackgroundService
         var sentAt = _time.GetUtcNow();
         try
         {
-            await _leases.RenewAsync(driver.HostId, _agent, cancellationToken).WaitAsync(_options.IsolationTimeout, _time, cancellationToken);
+            // Cancelled, not abandoned, when late: a database that hangs must not collect a renewal per heartbeat.
+            using var late = new CancellationTokenSource(_options.IsolationTimeout, _time);
+            using var bound = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, late.Token);
+            await _leases.RenewAsync(driver.HostId, _agent, bound.Token);
             _isolation.Renewed(driver.HostId, startedAt);
             if (!_declaredDown.ContainsKey(driver.HostId))
             {

@@ -37,4 +37,19 @@ public sealed class FailureDetectorTests
     {
         Assert.Equal(LastAck + Options.IsolationTimeout + Options.FenceMargin, FailureDetector.FenceAt(FailureCause.MissedHeartbeats, LastAck, LastAck.AddSeconds(3), Options));
     }
+
+    [Theory]
+    [InlineData(0.5, 3.0)] // renewed half a second ago: 3 s more
+    [InlineData(3.5, 0.0)] // the isolation timeout and the margin since: spent
+    [InlineData(10, -6.5)]
+    public void LeaseWait_CountedFromTheLastRenewal(double sinceSeconds, double expectedSeconds)
+    {
+        Assert.Equal(TimeSpan.FromSeconds(expectedSeconds), FailureDetector.LeaseWait(TimeSpan.FromSeconds(sinceSeconds), Options));
+    }
+
+    [Fact]
+    public void LeaseWait_NeverRenewed_NothingToWaitFor()
+    {
+        Assert.Equal(TimeSpan.Zero, FailureDetector.LeaseWait(null, Options));
+    }
 }
