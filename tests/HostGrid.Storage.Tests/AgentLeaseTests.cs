@@ -1,5 +1,6 @@
 using HostGrid.Agent.Leases;
 using HostGrid.Contracts;
+using Npgsql;
 using Xunit.Abstractions;
 
 namespace HostGrid.Storage.Tests;
@@ -18,7 +19,8 @@ public sealed class AgentLeaseTests(ITestOutputHelper output)
 
         var service = $"lease-test-{Guid.NewGuid():N}";
         var host = new HostId("hv-1");
-        await using var leases = new PostgresAgentLeases(connectionString, service);
+        await using var dataSource = NpgsqlDataSource.Create(connectionString);
+        var leases = new PostgresAgentLeases(dataSource, service);
         Assert.Null(await leases.SinceRenewedAsync(host, "agent-a", CancellationToken.None));
 
         await leases.RenewAsync(host, "agent-a", CancellationToken.None);
@@ -30,7 +32,7 @@ public sealed class AgentLeaseTests(ITestOutputHelper output)
         await leases.RenewAsync(host, "agent-a", CancellationToken.None);
         Assert.True(await leases.SinceRenewedAsync(host, "agent-a", CancellationToken.None) < before);
         Assert.Null(await leases.SinceRenewedAsync(host, "agent-b", CancellationToken.None));
-        await using var otherService = new PostgresAgentLeases(connectionString, service + "-other");
+        var otherService = new PostgresAgentLeases(dataSource, service + "-other");
         Assert.Null(await otherService.SinceRenewedAsync(host, "agent-a", CancellationToken.None));
     }
 }

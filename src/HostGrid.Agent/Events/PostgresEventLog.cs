@@ -7,7 +7,7 @@ using Npgsql;
 namespace HostGrid.Agent.Events;
 
 /// <summary>Appends events to <c>hostgrid_events</c> (deploy/sql/010-hostgrid.sql).</summary>
-public sealed partial class PostgresEventLog : IEventLog, IAsyncDisposable
+public sealed partial class PostgresEventLog : IEventLog
 {
     private const string Insert =
         "INSERT INTO hostgrid_events (service_id, kind, subject, host_id, vm_id, epoch, payload) VALUES (@service, @kind, @subject, @host, @vm, @epoch, @payload::jsonb)";
@@ -16,9 +16,9 @@ public sealed partial class PostgresEventLog : IEventLog, IAsyncDisposable
     private readonly string _serviceId;
     private readonly ILogger<PostgresEventLog> _logger;
 
-    public PostgresEventLog(string connectionString, string serviceId, ILogger<PostgresEventLog> logger)
+    public PostgresEventLog(NpgsqlDataSource dataSource, string serviceId, ILogger<PostgresEventLog> logger)
     {
-        _dataSource = NpgsqlDataSource.Create(connectionString);
+        _dataSource = dataSource;
         _serviceId = serviceId;
         _logger = logger;
     }
@@ -42,8 +42,6 @@ public sealed partial class PostgresEventLog : IEventLog, IAsyncDisposable
             LogAppendFailed(e, clusterEvent.Kind, clusterEvent.Subject);
         }
     }
-
-    public ValueTask DisposeAsync() => _dataSource.DisposeAsync();
 
     [LoggerMessage(EventId = Core.Diagnostics.LogEvents.EventAppendFailed, Level = LogLevel.Warning, Message = "Could not append event {Kind} of {Subject} to the event log")]
     private partial void LogAppendFailed(Exception e, string kind, string subject);

@@ -16,6 +16,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
+using Npgsql;
 using Orleans.Configuration;
 using Orleans.Serialization;
 using Orleans.Storage;
@@ -41,9 +42,11 @@ public static class HostGridAgentExtensions
             .Select(h => new HostRegistration(new HostId(h.Id), new ResourceAmounts(h.Vcpus, h.MemoryMib, h.DiskGib), h.Labels))
             .ToList();
 
+        // One connection pool for HostGrid's own tables (the Orleans providers keep theirs); the container disposes it.
+        builder.Services.AddSingleton(_ => NpgsqlDataSource.Create(cluster.ConnectionString));
         builder.Services.AddSingleton<IEventLog>(sp =>
-            new PostgresEventLog(cluster.ConnectionString, cluster.ServiceId, sp.GetRequiredService<ILogger<PostgresEventLog>>()));
-        builder.Services.AddSingleton<IAgentLeases>(new PostgresAgentLeases(cluster.ConnectionString, cluster.ServiceId));
+            new PostgresEventLog(sp.GetRequiredService<NpgsqlDataSource>(), cluster.ServiceId, sp.GetRequiredService<ILogger<PostgresEventLog>>()));
+        builder.Services.AddSingleton<IAgentLeases>(sp => new PostgresAgentLeases(sp.GetRequiredService<NpgsqlDataSource>(), cluster.ServiceId));
         builder.UseOrleans(silo =>
         {
             silo.Configure<ClusterOptions>(o =>

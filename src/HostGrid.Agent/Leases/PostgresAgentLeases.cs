@@ -4,7 +4,7 @@ using Npgsql;
 namespace HostGrid.Agent.Leases;
 
 /// <summary>Agent leases in <c>hostgrid_agent_leases</c> (deploy/sql/010-hostgrid.sql), timed by the database's clock.</summary>
-public sealed class PostgresAgentLeases(string connectionString, string serviceId) : IAgentLeases, IAsyncDisposable
+public sealed class PostgresAgentLeases(NpgsqlDataSource dataSource, string serviceId) : IAgentLeases
 {
     private const string Renew =
         "INSERT INTO hostgrid_agent_leases (service_id, host_id, agent, renewed_at) VALUES (@service, @host, @agent, clock_timestamp()) "
@@ -17,7 +17,6 @@ public sealed class PostgresAgentLeases(string connectionString, string serviceI
     private const string Since =
         "SELECT clock_timestamp() - renewed_at FROM hostgrid_agent_leases WHERE service_id = @service AND host_id = @host AND agent = @agent";
 
-    private readonly NpgsqlDataSource _dataSource = NpgsqlDataSource.Create(connectionString);
     private int _oldDropped;
 
     public async Task RenewAsync(HostId host, string agent, CancellationToken cancellationToken)
@@ -26,7 +25,7 @@ public sealed class PostgresAgentLeases(string connectionString, string serviceI
         await command.ExecuteNonQueryAsync(cancellationToken);
         if (Interlocked.Exchange(ref _oldDropped, 1) == 0)
         {
-            await using var drop = _dataSource.CreateCommand(DropOld);
+            await using var drop = dataSource.CreateCommand(DropOld);
             drop.Parameters.AddWithValue("service", serviceId);
             await drop.ExecuteNonQueryAsync(cancellationToken);
         }
@@ -38,11 +37,9 @@ public sealed class PostgresAgentLeases(string connectionString, string serviceI
         return await command.ExecuteScalarAsync(cancellationToken) is TimeSpan since ? since : null;
     }
 
-    public ValueTask DisposeAsync() => _dataSource.DisposeAsync();
-
     private NpgsqlCommand Command(string sql, HostId host, string agent)
     {
-        var command = _dataSource.CreateCommand(sql);
+        var command = dataSource.CreateCommand(sql);
         command.Parameters.AddWithValue("service", serviceId);
         command.Parameters.AddWithValue("host", host.Value);
         command.Parameters.AddWithValue("agent", agent);
