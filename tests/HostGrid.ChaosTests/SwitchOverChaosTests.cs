@@ -112,15 +112,35 @@ public sealed class SwitchOverChaosTests : IAsyncLifetime
         return await Vm(id).GetAsync();
     }
 
-    /// <summary>Starts the migration and returns once the source has paused the guest for the switch-over.</summary>
+    /// <summary>
+    /// Starts the migration and returns once the source has paused the guest for the switch-over. The start is retried
+    /// (bounded) while a grain still points at a killed silo that membership has not yet declared dead, as a client
+    /// retries Unavailable.
+    /// </summary>
     private async Task<string> MigrateToSwitchOverAsync(string id, string target)
     {
-        var started = await Vm(id).MigrateAsync(new HostId(target));
+        OperationSnapshot? started = null;
         await Eventually.Async(
-            () => Orleans.GetGrain<IOperationGrain>(started.OperationId).GetAsync(),
+            async () =>
+            {
+                try
+                {
+                    started = await Vm(id).MigrateAsync(new HostId(target));
+                    return true;
+                }
+                catch (OrleansMessageRejectionException)
+                {
+                    return false;
+                }
+            },
+            done => done,
+            TimeSpan.FromSeconds(30),
+            $"the migration of {id} to start");
+        await Eventually.Async(
+            () => Orleans.GetGrain<IOperationGrain>(started!.OperationId).GetAsync(),
             o => o.Phase == MigrationPhase.SwitchOver,
             Timeout,
-            $"{started.OperationId} to reach the switch-over");
+            $"{started!.OperationId} to reach the switch-over");
         return started.OperationId;
     }
 
