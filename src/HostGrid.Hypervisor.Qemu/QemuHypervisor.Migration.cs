@@ -1,15 +1,19 @@
 using System.Globalization;
+using System.Net;
+using System.Net.Sockets;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using HostGrid.Contracts.Errors;
 using HostGrid.Contracts.Migration;
+using HostGrid.Core.Migration;
 using HostGrid.Hypervisor.Qemu.Guests;
 using HostGrid.Hypervisor.Qemu.Qmp;
 
 namespace HostGrid.Hypervisor.Qemu;
 
-// Live migration through QEMU's own stream. The destination runs the same machine with -S -incoming defer and listens with
-// migrate-incoming; the source runs migrate with HostGrid's downtime limit, bandwidth and throttle settings. The destination
+// Live migration through QEMU's own stream. The destination runs the same machine with -S -incoming defer; its agent listens
+// and the source's agent connects (MigrationSockets: sized buffers), each hands its end to QEMU, and the source runs migrate
+// with HostGrid's downtime limit, bandwidth and throttle settings, the destination migrate-incoming. The destination
 // stays paused (-S) after the stream ends: ConfirmIncoming checks the whole state arrived, the VM grain commits, and only then
 // ActivateIncoming runs it (cont). So a move that fails to commit never leaves a destination copy that ran.
 // Post-copy (PostCopyAfterRounds): once QEMU switches to it the source can no longer resume, so a pre-copy that does not
@@ -24,7 +28,13 @@ public sealed partial class QemuHypervisor
     /// <summary>Where an incoming copy can run: the whole stream loaded, or in post-copy its device state.</summary>
     private static readonly string[] IncomingReadyStates = ["completed", "postcopy-active", "failed", "cancelled"];
 
+    /// <summary>The migration stream's name in QEMU (<c>getfd</c>), on both sides.</summary>
+    private const string StreamName = "migration";
+    private const string StreamUri = "fd:" + StreamName;
+
     private bool PostCopyEnabled => _options.PostCopyAfterRounds > 0;
+
+    private int MigrationSocketBufferBytes => _options.MigrationSocketBufferKib * 1024;
 
     public async Task<MigrationEndpoint> PrepareIncomingAsync(MigrationTicket ticket, GuestSpec spec, CancellationToken cancellationToken)
     {
@@ -43,9 +53,10 @@ public sealed partial class QemuHypervisor
         try
         {
             await SetCapabilitiesAsync(guest.Qmp, autoConverge: false, PostCopyEnabled, cancellationToken);
-            await guest.Qmp.ExecuteAsync("migrate-incoming", new JsonObject { ["uri"] = $"tcp:{_options.MigrationListenAddress}:0" }, cancellationToken);
-            var info = await guest.Qmp.ExecuteAsync("query-migrate", null, cancellationToken);
-            guest.Endpoint = new MigrationEndpoint(_options.MigrationListenAddress, ListeningPort(info), ticket.OperationId);
+            var listener = MigrationSockets.Listen(IPAddress.Parse(_options.MigrationListenAddress), MigrationSocketBufferBytes);
+            guest.IncomingListener = listener;
+            guest.Endpoint = new MigrationEndpoint(_options.MigrationListenAddress, ((IPEndPoint)listener.LocalEndPoint!).Port, ticket.OperationId);
+            _ = ReceiveStreamAsync(guest, listener, ticket.OperationId);
             _incoming[ticket.VmId] = guest;
             return guest.Endpoint;
         }
@@ -66,7 +77,7 @@ public sealed partial class QemuHypervisor
 
         var qmp = guest.Qmp;
         await SetCapabilitiesAsync(qmp, _migration.AutoConverge, PostCopyEnabled, cancellationToken);
-        await qmp.ExecuteAsync("migrate-set-parameters", MigrationParameters(), cancellationToken);
+        await qmp.ExecuteAsync("migrate-set-parameters", MigrationParameters(_options, _migration), cancellationToken);
         // Both waits start before the command, so neither event can slip by.
         var paused = qmp.WaitForEventAsync("STOP", null, _migration.Timeout, cancellationToken);
         var finished = qmp.WaitForEventAsync("MIGRATION", e => FinalStates.Contains(MigrationStatus(e.Data)), _migration.Timeout, cancellationToken);
@@ -75,7 +86,8 @@ public sealed partial class QemuHypervisor
         var started = _time.GetUtcNow();
         try
         {
-            await qmp.ExecuteAsync("migrate", new JsonObject { ["uri"] = $"tcp:{destination.Address}:{destination.Port.ToString(CultureInfo.InvariantCulture)}" }, cancellationToken);
+            await PassStreamAsync(qmp, destination, cancellationToken);
+            await qmp.ExecuteAsync("migrate", new JsonObject { ["uri"] = StreamUri }, cancellationToken);
             while (!finished.IsCompleted)
             {
                 await Task.WhenAny(finished, Task.Delay(ProgressPollPeriod, _time, cancellationToken));
@@ -128,6 +140,47 @@ public sealed partial class QemuHypervisor
 
             throw new MigrationFailedException($"migration of vm {ticket.VmId} from {HostId} failed: {e.Message}");
         }
+    }
+
+    /// <summary>
+    /// The destination takes the first connection to its listener as the stream: QEMU gets it and starts loading. If
+    /// that fails the connection closes, and the source's migration fails with it.
+    /// </summary>
+    private async Task ReceiveStreamAsync(QemuGuest guest, Socket listener, string operationId)
+    {
+        try
+        {
+            using (var bound = new CancellationTokenSource(_migration.Timeout))
+            using (var stream = await MigrationSockets.AcceptAsync(listener, bound.Token))
+            {
+                await guest.Qmp.PassDescriptorAsync(StreamName, stream, CancellationToken.None);
+            }
+
+            await guest.Qmp.ExecuteAsync("migrate-incoming", new JsonObject { ["uri"] = StreamUri }, CancellationToken.None);
+        }
+        catch (Exception e) when (e is OperationCanceledException or ObjectDisposedException or SocketException or IOException or TimeoutException or QmpException)
+        {
+            if (guest.Qmp.IsConnected) // else the copy was stopped, which closed the listener
+            {
+                LogMigrationFailed(HostId, guest.VmId, operationId, $"the incoming stream did not start: {e.Message}");
+            }
+        }
+        finally
+        {
+            listener.Dispose();
+        }
+    }
+
+    /// <summary>The source connects to the destination's listener and hands QEMU the stream.</summary>
+    private async Task PassStreamAsync(QmpClient qmp, MigrationEndpoint destination, CancellationToken cancellationToken)
+    {
+        if (!IPAddress.TryParse(destination.Address, out var address))
+        {
+            throw new MigrationFailedException($"the destination's migration address '{destination.Address}' is not an IP address");
+        }
+
+        using var stream = await MigrationSockets.ConnectAsync(new IPEndPoint(address, destination.Port), MigrationSocketBufferBytes, _options.CommandTimeout, cancellationToken);
+        await qmp.PassDescriptorAsync(StreamName, stream, cancellationToken);
     }
 
     public async Task<MigrationResult> StartPostCopyAsync(MigrationTicket ticket, CancellationToken cancellationToken)
@@ -387,19 +440,25 @@ public sealed partial class QemuHypervisor
         await qmp.ExecuteAsync("migrate-set-capabilities", new JsonObject { ["capabilities"] = capabilities }, cancellationToken);
     }
 
-    private JsonObject MigrationParameters()
+    /// <summary>
+    /// QEMU's <c>migrate-set-parameters</c>. QEMU's <c>downtime-limit</c> bounds only its own part of the pause (the last
+    /// pages); the destination's confirm, the commit and <c>cont</c> follow it, so QEMU gets
+    /// <see cref="MigrationConvergence.MarginFraction"/> of <see cref="MigrationOptions.MaxDowntime"/>, the share within
+    /// which HostGrid's own convergence rule switches over at once.
+    /// </summary>
+    internal static JsonObject MigrationParameters(QemuOptions options, MigrationOptions migration)
     {
-        var bandwidth = _options.MigrationBandwidthMibPerSecond > 0
-            ? (long)(_options.MigrationBandwidthMibPerSecond * 1024 * 1024)
+        var bandwidth = options.MigrationBandwidthMibPerSecond > 0
+            ? (long)(options.MigrationBandwidthMibPerSecond * 1024 * 1024)
             : long.MaxValue / 2; // no cap; QEMU's default would be 128 MiB/s
         return new JsonObject
         {
-            ["downtime-limit"] = (long)_migration.MaxDowntime.TotalMilliseconds,
+            ["downtime-limit"] = Math.Max(1, (long)(migration.MaxDowntime.TotalMilliseconds * MigrationConvergence.MarginFraction)),
             ["max-bandwidth"] = bandwidth,
-            ["max-postcopy-bandwidth"] = _options.MigrationBandwidthMibPerSecond > 0 ? bandwidth : 0, // 0: no cap
-            ["cpu-throttle-initial"] = _migration.ThrottleInitialPercent,
-            ["cpu-throttle-increment"] = _migration.ThrottleIncrementPercent,
-            ["max-cpu-throttle"] = _migration.ThrottleMaxPercent,
+            ["max-postcopy-bandwidth"] = options.MigrationBandwidthMibPerSecond > 0 ? bandwidth : 0, // 0: no cap
+            ["cpu-throttle-initial"] = migration.ThrottleInitialPercent,
+            ["cpu-throttle-increment"] = migration.ThrottleIncrementPercent,
+            ["max-cpu-throttle"] = migration.ThrottleMaxPercent,
         };
     }
 
@@ -450,23 +509,6 @@ public sealed partial class QemuHypervisor
     }
 
     private static TimeSpan NotNegative(TimeSpan span) => span > TimeSpan.Zero ? span : TimeSpan.Zero;
-
-    /// <summary>The port QEMU chose for <c>migrate-incoming tcp:ADDR:0</c>, from <c>query-migrate</c>'s socket-address.</summary>
-    private int ListeningPort(JsonElement info)
-    {
-        if (info.TryGetProperty("socket-address", out var addresses) && addresses.ValueKind == JsonValueKind.Array)
-        {
-            foreach (var address in addresses.EnumerateArray())
-            {
-                if (address.TryGetProperty("port", out var port) && int.TryParse(port.ToString(), NumberStyles.None, CultureInfo.InvariantCulture, out var number))
-                {
-                    return number;
-                }
-            }
-        }
-
-        throw new HypervisorFailedException(HostId, "QEMU did not say which port the incoming migration listens on");
-    }
 
     private static string MigrationStatus(JsonElement element) => Text(element, "status") ?? "none";
 

@@ -45,6 +45,12 @@ public sealed class QemuOptionsValidator : IValidateOptions<QemuOptions>
             failures.Add($"{Section}:MigrationBandwidthMibPerSecond must be 0 (no cap) or more (got {options.MigrationBandwidthMibPerSecond}).");
         }
 
+        if (options.MigrationSocketBufferKib != 0
+            && options.MigrationSocketBufferKib is < QemuOptions.MinMigrationSocketBufferKib or > QemuOptions.MaxMigrationSocketBufferKib)
+        {
+            failures.Add($"{Section}:MigrationSocketBufferKib must be 0 (the kernel's) or {QemuOptions.MinMigrationSocketBufferKib} to {QemuOptions.MaxMigrationSocketBufferKib} (got {options.MigrationSocketBufferKib}).");
+        }
+
         if (options.PostCopyAfterRounds < 0)
         {
             failures.Add($"{Section}:PostCopyAfterRounds must be 0 (never) or more (got {options.PostCopyAfterRounds}).");

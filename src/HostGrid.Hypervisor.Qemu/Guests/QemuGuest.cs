@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using System.Net.Sockets;
 using HostGrid.Contracts.Migration;
 using HostGrid.Hypervisor.Qemu.Qmp;
 
@@ -33,8 +34,11 @@ internal sealed class QemuGuest : IAsyncDisposable
 
     public long Epoch => Record.Epoch;
 
-    /// <summary>Where an incoming copy listens for the migration stream (set once <c>migrate-incoming</c> ran).</summary>
+    /// <summary>Where an incoming copy listens for the migration stream.</summary>
     public MigrationEndpoint? Endpoint { get; set; }
+
+    /// <summary>An incoming copy's listener for its stream, until the stream is handed to QEMU; closed with the guest.</summary>
+    public Socket? IncomingListener { get; set; }
 
     /// <summary>An incoming copy whose stream QEMU has loaded completely (or, in post-copy, its device state): it can run.</summary>
     public bool IncomingComplete { get; set; }
@@ -66,5 +70,9 @@ internal sealed class QemuGuest : IAsyncDisposable
         return demand;
     }
 
-    public async ValueTask DisposeAsync() => await Qmp.DisposeAsync();
+    public async ValueTask DisposeAsync()
+    {
+        IncomingListener?.Dispose();
+        await Qmp.DisposeAsync();
+    }
 }

@@ -2,6 +2,7 @@ using System.Buffers;
 using System.Collections.Concurrent;
 using System.Globalization;
 using System.Net.Sockets;
+using System.Runtime.InteropServices;
 using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
@@ -166,7 +167,22 @@ public sealed class QmpClient : IAsyncDisposable
     /// <exception cref="TimeoutException">No reply within <paramref name="timeout"/>; names the command.</exception>
     /// <exception cref="QmpConnectionClosedException">The connection closed before the reply.</exception>
     /// <exception cref="OperationCanceledException"><paramref name="cancellationToken"/> was cancelled.</exception>
-    public async Task<JsonElement> ExecuteAsync(string command, JsonObject? arguments, TimeSpan timeout, CancellationToken cancellationToken)
+    public Task<JsonElement> ExecuteAsync(string command, JsonObject? arguments, TimeSpan timeout, CancellationToken cancellationToken) =>
+        ExecuteAsync(command, arguments, descriptor: null, timeout, cancellationToken);
+
+    /// <summary>
+    /// Hands QEMU a copy of an open file descriptor under <paramref name="name"/> (<c>getfd</c>, the descriptor passed
+    /// with SCM_RIGHTS), for commands that take <c>fd:NAME</c>. A later one of the same name replaces it.
+    /// </summary>
+    /// <exception cref="QmpException">QEMU refused it.</exception>
+    public async Task PassDescriptorAsync(string name, SafeHandle descriptor, CancellationToken cancellationToken)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(name);
+        ArgumentNullException.ThrowIfNull(descriptor);
+        await ExecuteAsync("getfd", new JsonObject { ["fdname"] = name }, descriptor, CommandTimeout, cancellationToken);
+    }
+
+    private async Task<JsonElement> ExecuteAsync(string command, JsonObject? arguments, SafeHandle? descriptor, TimeSpan timeout, CancellationToken cancellationToken)
     {
         ArgumentException.ThrowIfNullOrEmpty(command);
         ValidateTimeout(timeout, nameof(timeout));
@@ -190,7 +206,7 @@ public sealed class QmpClient : IAsyncDisposable
         JsonElement response;
         try
         {
-            await SendAsync(request, linked.Token);
+            await SendAsync(request, descriptor, linked.Token);
             response = await reply.Task.WaitAsync(linked.Token);
         }
         catch (OperationCanceledException canceled) when (!cancellationToken.IsCancellationRequested && timeoutSource.IsCancellationRequested)
@@ -278,20 +294,27 @@ public sealed class QmpClient : IAsyncDisposable
         }
     }
 
-    private async Task SendAsync(byte[] request, CancellationToken cancellationToken)
+    private async Task SendAsync(byte[] request, SafeHandle? descriptor, CancellationToken cancellationToken)
     {
         await _writeLock.WaitAsync(cancellationToken);
 
         // Once started, a write is not cancelled (half a line would corrupt QEMU's parser): the caller stops waiting
         // for it instead, and the lock is released when the write ends.
-        await WriteAndReleaseAsync(request).WaitAsync(cancellationToken);
+        await WriteAndReleaseAsync(request, descriptor).WaitAsync(cancellationToken);
     }
 
-    private async Task WriteAndReleaseAsync(byte[] request)
+    private async Task WriteAndReleaseAsync(byte[] request, SafeHandle? descriptor)
     {
         try
         {
-            await _stream.WriteAsync(request);
+            if (descriptor is null)
+            {
+                await _stream.WriteAsync(request);
+            }
+            else
+            {
+                UnixDescriptors.Send(_stream.Socket, request, descriptor);
+            }
         }
         catch (Exception broken) when (broken is IOException or SocketException or ObjectDisposedException)
         {

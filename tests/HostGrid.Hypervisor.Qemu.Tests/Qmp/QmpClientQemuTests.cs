@@ -1,4 +1,6 @@
 using System.Diagnostics;
+using System.Net;
+using System.Net.Sockets;
 using System.Text;
 using System.Text.Json.Nodes;
 using HostGrid.Hypervisor.Qemu.Guests;
@@ -7,7 +9,7 @@ using Xunit;
 
 namespace HostGrid.Hypervisor.Qemu.Tests.Qmp;
 
-/// <summary>The QMP client against a real <c>qemu-system-x86_64</c> (TCG, no guest): status, stop/cont events, quit.</summary>
+/// <summary>The QMP client against a real <c>qemu-system-x86_64</c> (TCG, no guest): status, stop/cont events, quit, descriptor passing.</summary>
 [Trait("Category", "Qemu")]
 public sealed class QmpClientQemuTests : IDisposable
 {
@@ -37,11 +39,8 @@ public sealed class QmpClientQemuTests : IDisposable
     [Fact]
     public async Task RealQemu_StatusStopContQuit_EventsAndCloseSeen()
     {
-        var qemu = QemuProcess.FindOnPath(Qemu);
-        if (qemu is null)
+        if (FindQemu() is not { } qemu)
         {
-            // xunit 2 cannot skip at run time: return on a developer machine without QEMU, fail in CI.
-            Assert.True(Environment.GetEnvironmentVariable("CI") != "true", $"{Qemu} is not on PATH, and CI=true requires this test to run");
             return;
         }
 
@@ -82,6 +81,45 @@ public sealed class QmpClientQemuTests : IDisposable
         Assert.False(client.IsConnected);
         await _qemu!.WaitForExitAsync().WaitAsync(Bound);
         Assert.True(_qemu.ExitCode == 0, $"qemu exited {_qemu.ExitCode}: {Stderr()}");
+    }
+
+    [Fact]
+    public async Task RealQemu_PassDescriptor_QemuHoldsTheSocketUnderItsNameUntilClosefd()
+    {
+        if (FindQemu() is not { } qemu)
+        {
+            return;
+        }
+
+        await using var client = await QmpClient.ConnectAsync(StartQemu(qemu), Bound, None);
+        using var listener = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
+        listener.Bind(new IPEndPoint(IPAddress.Loopback, 0));
+        listener.Listen(1);
+        using var ours = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
+        await ours.ConnectAsync(listener.LocalEndPoint!).WaitAsync(Bound);
+        using var peer = await listener.AcceptAsync().WaitAsync(Bound);
+
+        using (var copy = UnixDescriptors.Duplicate(ours.SafeHandle))
+        {
+            await client.PassDescriptorAsync("probe", copy, None).WaitAsync(Bound);
+        }
+
+        ours.Close(); // now only QEMU's copy keeps the connection open
+        Assert.False(peer.Poll(TimeSpan.FromMilliseconds(200), SelectMode.SelectRead), "the connection closed although QEMU holds it");
+
+        await client.ExecuteAsync("closefd", new JsonObject { ["fdname"] = "probe" }).WaitAsync(Bound);
+        Assert.True(peer.Poll(Bound, SelectMode.SelectRead), "QEMU's closefd did not close the connection");
+        Assert.Equal(0, peer.Receive(new byte[16])); // end of stream
+        await Assert.ThrowsAsync<QmpException>(() => client.ExecuteAsync("closefd", new JsonObject { ["fdname"] = "probe" }).WaitAsync(Bound));
+    }
+
+    /// <summary>QEMU on PATH, or null on a developer machine without it; with CI=true a missing QEMU fails the test.</summary>
+    private static string? FindQemu()
+    {
+        // xunit 2 cannot skip at run time.
+        var qemu = QemuProcess.FindOnPath(Qemu);
+        Assert.True(qemu is not null || Environment.GetEnvironmentVariable("CI") != "true", $"{Qemu} is not on PATH, and CI=true requires this test to run");
+        return qemu;
     }
 
     private string StartQemu(string qemu)
