@@ -56,6 +56,41 @@ public sealed class FailoverLeaseTests : IClassFixture<SimulatedClusterFixture>
         Assert.True(moved.Epoch > created.Epoch);
     }
 
+    [Fact]
+    public async Task HostDown_ItsAgentAnswersAgainBeforeItFenced_FailoverWithdrawnAndGuestsNeverMoved()
+    {
+        var host = new HostId("hv-3");
+        var created = await _cluster.Client.GetGrain<IVmGrain>("returning-1").CreateAsync(new CreateVmCommand(Specs.Small(target: "hv-3")));
+        var silo = _cluster.SiloOf(host);
+        var isolation = (IsolationMonitor)silo.ServiceProvider.GetService(typeof(IsolationMonitor))!;
+        var heartbeats = ((IEnumerable<IHostedService>)silo.ServiceProvider.GetService(typeof(IEnumerable<IHostedService>))!).OfType<HostHeartbeatService>().Single();
+        using var renewing = new CancellationTokenSource();
+
+        // Cut off from the coordinator, not from the database: declared Down, the failover held by the live lease.
+        await heartbeats.StopAsync(CancellationToken.None);
+        var renewals = RenewAsync(host, silo.SiloAddress.ToParsableString(), isolation, renewing.Token);
+        await Eventually.Async(async () => await FailoverOfAsync(host) is { Phase: FailoverPhase.AwaitingFence }, TimeSpan.FromSeconds(30), "hv-3 declared Down, its failover waiting on the lease");
+        await Task.Delay(TimeSpan.FromSeconds(4)); // past the isolation timeout: still not fenced, thanks to the lease
+
+        // The partition heals: the same agent heartbeats again.
+        await heartbeats.StartAsync(CancellationToken.None);
+        await renewing.CancelAsync();
+        await renewals;
+        var withdrawn = await Eventually.Async(() => FailoverOfAsync(host), f => f is { Phase: FailoverPhase.Withdrawn }, TimeSpan.FromSeconds(30), "the failover of hv-3 to be withdrawn");
+        Assert.Empty(withdrawn!.Outcomes); // it restarted nothing
+        await Eventually.Async(
+            async () => (await _cluster.Client.GetGrain<IHostGrain>("hv-3").GetSnapshotAsync()).Status == HostStatus.Up,
+            TimeSpan.FromSeconds(30),
+            "hv-3 Up again");
+
+        // A few heartbeats later the guest still runs where it always ran: the agent was never told to fence.
+        await Task.Delay(TimeSpan.FromSeconds(3));
+        var vm = await _cluster.Client.GetGrain<IVmGrain>("returning-1").GetAsync();
+        Assert.Equal((host, created.Epoch, VmState.Running), (vm.Host, vm.Epoch, vm.State));
+        Assert.Contains(await _cluster.DriverOf(host).ListAsync(CancellationToken.None), g => g.VmId == created.VmId && g.Running);
+        Assert.Equal(FailoverPhase.Withdrawn, (await FailoverOfAsync(host))!.Phase);
+    }
+
     /// <summary>What the agent of a host cut off from the coordinator but not from the database does every heartbeat.</summary>
     private async Task RenewAsync(HostId host, string agent, IsolationMonitor isolation, CancellationToken cancellationToken)
     {

@@ -361,7 +361,7 @@ internal sealed class TableRenderer : IOutputRenderer
 
     private static Text Phase(FailoverPhase phase) => new Text(TextFormat.Name(phase), new Style(phase switch
     {
-        FailoverPhase.Completed => Color.Green,
+        FailoverPhase.Completed or FailoverPhase.Withdrawn => Color.Green,
         FailoverPhase.AwaitingFence or FailoverPhase.Restarting => Color.Yellow,
         _ => Color.Grey,
     }));

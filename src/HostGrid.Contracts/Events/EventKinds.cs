@@ -16,6 +16,7 @@ public static class EventKinds
     public const string RebalanceCompleted = "rebalance.completed";
     public const string HostDown = "host.down";
     public const string HostRejoined = "host.rejoined";
+    public const string FailoverWithdrawn = "failover.withdrawn";
     public const string HostFenced = "host.fenced";
     public const string AgentRestarted = "host.agent_restarted";
     public const string FailoverCompleted = "failover.completed";

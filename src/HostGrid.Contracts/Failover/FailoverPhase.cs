@@ -9,4 +9,9 @@ public enum FailoverPhase
     Restarting = 1,
     /// <summary>Every guest restarted, or left Pending with a reason.</summary>
     Completed = 2,
+    /// <summary>
+    /// The host's agent answered again before it had fenced itself (it had reached the database all along): nothing was
+    /// restarted, its guests run on where they were, and the host is Up again.
+    /// </summary>
+    Withdrawn = 3,
 }

@@ -15,6 +15,14 @@ public interface IFailoverGrain : IGrainWithStringKey
     [Alias("Run"), OneWay]
     Task RunAsync(HostId host, FailureCause cause, DateTimeOffset lastHeartbeat, DateTimeOffset declaredAt, string? agent);
 
+    /// <summary>
+    /// Called by the coordinator when the Down host's agent heartbeats again without having fenced itself: true if the
+    /// failover had restarted nothing and is now withdrawn (or already was), false once it has gone past waiting for the
+    /// fence. A run in progress finishes its turn first, so a withdrawal never races a restart.
+    /// </summary>
+    [Alias("Withdraw")]
+    Task<bool> WithdrawAsync();
+
     /// <summary>Read-only, so it answers even while the failover runs.</summary>
     [Alias("Get"), AlwaysInterleave]
     Task<FailoverSnapshot?> GetAsync();

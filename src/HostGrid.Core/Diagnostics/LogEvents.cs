@@ -42,6 +42,7 @@ public static class LogEvents
     public const int AgentAdoptedGuests = 4008;
     public const int AgentLeaseNotRenewed = 4009;
     public const int FailoverAwaitingLease = 4010;
+    public const int FailoverWithdrawn = 4011;
 
     // 8000: QEMU driver
     public const int QemuGuestStarted = 8000;

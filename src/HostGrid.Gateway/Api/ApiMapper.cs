@@ -265,6 +265,7 @@ public static partial class ApiMapper
         FailoverPhase.AwaitingFence => Proto.FailoverPhase.AwaitingFence,
         FailoverPhase.Restarting => Proto.FailoverPhase.Restarting,
         FailoverPhase.Completed => Proto.FailoverPhase.Completed,
+        FailoverPhase.Withdrawn => Proto.FailoverPhase.Withdrawn,
         _ => Proto.FailoverPhase.Unspecified,
     };
 

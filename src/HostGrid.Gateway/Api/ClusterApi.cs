@@ -50,5 +50,5 @@ public sealed class ClusterApi : Proto.ClusterService.ClusterServiceBase
         }
     }
 
-    public static int InProgress(IEnumerable<FailoverSnapshot> failovers) => failovers.Count(f => f.Phase != FailoverPhase.Completed);
+    public static int InProgress(IEnumerable<FailoverSnapshot> failovers) => failovers.Count(f => f.Phase is FailoverPhase.AwaitingFence or FailoverPhase.Restarting);
 }

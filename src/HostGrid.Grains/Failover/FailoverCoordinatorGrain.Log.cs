@@ -15,6 +15,9 @@ public sealed partial class FailoverCoordinatorGrain
     [LoggerMessage(EventId = LogEvents.HostRejoined, Level = LogLevel.Information, Message = "Host {HostId} fenced itself and rejoined")]
     private partial void LogRejoined(HostId hostId);
 
+    [LoggerMessage(EventId = LogEvents.FailoverWithdrawn, Level = LogLevel.Warning, Message = "Host {HostId} is back before it fenced itself: failover {FailoverId} withdrawn, the host is Up")]
+    private partial void LogFailoverWithdrawn(HostId hostId, string failoverId);
+
     [LoggerMessage(EventId = LogEvents.AgentAdoptedGuests, Level = LogLevel.Information, Message = "Host {HostId} is served by a new agent, which adopted {GuestCount} running guests")]
     private partial void LogAgentAdopted(HostId hostId, int guestCount);
 

@@ -100,6 +100,12 @@ public sealed partial class FailoverCoordinatorGrain : Grain, IFailoverCoordinat
             return new HeartbeatAck(Fenced: true);
         }
 
+        if (host.Down && host.Cause == FailureCause.MissedHeartbeats && heartbeat.HypervisorHealthy && !heartbeat.FencedItself
+            && agentSilo.Equals(host.AgentSilo))
+        {
+            await WithdrawFailoverAsync(hostId, host); // if withdrawn, the heartbeat is acknowledged below as any other
+        }
+
         // Equals, not !=: a SiloAddress read back from storage is not the interned instance a message carries.
         if (!host.Down && !agentSilo.Equals(host.AgentSilo))
         {
@@ -156,6 +162,42 @@ public sealed partial class FailoverCoordinatorGrain : Grain, IFailoverCoordinat
         _nextPendingRetry = _time.GetUtcNow(); // capacity came back
         LogRejoined(hostId);
         Record(ClusterEvent.ForHost(EventKinds.HostRejoined, hostId, "fenced itself and rejoined"));
+    }
+
+    /// <summary>
+    /// A host Down for missed heartbeats heartbeats again, from the same agent silo, healthy and without having fenced
+    /// itself: it was cut off from this coordinator but not from the database (its lease held the failover in
+    /// AwaitingFence). If the failover has restarted nothing yet it is withdrawn and the host is Up again, rather than
+    /// telling the agent to stop guests that never left. (A broken hypervisor or a dead silo is no partition: those stay.)
+    /// Bounded like every call here; on any doubt the host stays Down and the agent is told to fence, as before.
+    /// </summary>
+    private async Task WithdrawFailoverAsync(HostId hostId, CoordinatedHost host)
+    {
+        if (host.FailoverId is not { } failoverId || host.FailoverCompleted)
+        {
+            return;
+        }
+
+        try
+        {
+            if (!await GrainFactory.GetGrain<IFailoverGrain>(failoverId).WithdrawAsync().WaitAsync(CallBound))
+            {
+                return;
+            }
+
+            // Withdrawn stays withdrawn: if this write fails the next heartbeat withdraws (idempotently) and tries again.
+            await GrainFactory.GetGrain<IHostGrain>(hostId.Value).SetDownAsync(false).WaitAsync(CallBound);
+        }
+        catch (TimeoutException)
+        {
+            return;
+        }
+
+        host.Down = false;
+        host.FailoverId = null;
+        await _state.WriteStateAsync();
+        LogFailoverWithdrawn(hostId, failoverId);
+        Record(ClusterEvent.ForHost(EventKinds.FailoverWithdrawn, hostId, $"failover {failoverId} withdrawn: the host's agent answered again before it fenced itself; its guests run on there"));
     }
 
     public Task<string> GetSiloAsync() => Task.FromResult(RuntimeIdentity);

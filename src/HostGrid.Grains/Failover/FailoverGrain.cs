@@ -75,7 +75,7 @@ public sealed partial class FailoverGrain : Grain, IFailoverGrain
 
     private async Task RunAsync()
     {
-        if (State.Phase == FailoverPhase.Completed)
+        if (State.Phase is FailoverPhase.Completed or FailoverPhase.Withdrawn)
         {
             return;
         }
@@ -150,6 +150,23 @@ public sealed partial class FailoverGrain : Grain, IFailoverGrain
 
             await Task.Delay(leaseWait, _time);
         }
+    }
+
+    public async Task<bool> WithdrawAsync()
+    {
+        if (State.Phase == FailoverPhase.Withdrawn)
+        {
+            return true;
+        }
+
+        if (!State.Begun || State.Phase != FailoverPhase.AwaitingFence)
+        {
+            return false;
+        }
+
+        State.CompletedAt = _time.GetUtcNow();
+        await EnterAsync(FailoverPhase.Withdrawn);
+        return true;
     }
 
     public Task<FailoverSnapshot?> GetAsync() => Task.FromResult(State.Begun

@@ -94,13 +94,14 @@ public sealed class FailoverApiTests
     }
 
     [Fact]
-    public void InProgress_CountsEveryPhaseButCompleted()
+    public void InProgress_CountsAwaitingFenceAndRestarting()
     {
         var failovers = new[]
         {
             Failover("hv-1-1", phase: FailoverPhase.AwaitingFence),
             Failover("hv-1-2", phase: FailoverPhase.Restarting),
             Failover("hv-1-3", phase: FailoverPhase.Completed, completed: Declared),
+            Failover("hv-2-1", phase: FailoverPhase.Withdrawn, completed: Declared),
         };
 
         Assert.Equal(2, ClusterApi.InProgress(failovers));
