@@ -34,6 +34,33 @@ public sealed class LifecycleTests : IClassFixture<SimulatedClusterFixture>
     }
 
     [Fact]
+    public async Task CreateRepeatedWithItsRequestId_SameGuestBack_OtherwiseAlreadyExists()
+    {
+        var vm = _cluster.Client.GetGrain<IVmGrain>("retry-1");
+        var created = await vm.CreateAsync(new CreateVmCommand(Specs.Small(), RequestId: "7f1c2a9e-req"));
+
+        // The client's retry after a lost reply: the guest it made, unchanged, and still one copy.
+        var retried = await vm.CreateAsync(new CreateVmCommand(Specs.Small(), RequestId: "7f1c2a9e-req"));
+        Assert.Equal((created.Host, created.Epoch, created.State), (retried.Host, retried.Epoch, retried.State));
+        Assert.Single(await _cluster.DriverOf(created.Host!.Value).ListAsync(CancellationToken.None), g => g.VmId == created.VmId);
+
+        // Anyone else's create of that name still fails.
+        await Assert.ThrowsAsync<VmAlreadyExistsException>(() => vm.CreateAsync(new CreateVmCommand(Specs.Small(), RequestId: "other")));
+        await Assert.ThrowsAsync<VmAlreadyExistsException>(() => vm.CreateAsync(new CreateVmCommand(Specs.Small())));
+        await vm.DeleteAsync();
+    }
+
+    [Fact]
+    public async Task CreateWithoutRequestId_RepeatIsAlreadyExists()
+    {
+        var vm = _cluster.Client.GetGrain<IVmGrain>("retry-2");
+        await vm.CreateAsync(new CreateVmCommand(Specs.Small()));
+
+        await Assert.ThrowsAsync<VmAlreadyExistsException>(() => vm.CreateAsync(new CreateVmCommand(Specs.Small())));
+        await vm.DeleteAsync();
+    }
+
+    [Fact]
     public async Task GuestVanishesFromItsHost_RestartedAtANewEpoch()
     {
         var vm = _cluster.Client.GetGrain<IVmGrain>("lost-1");

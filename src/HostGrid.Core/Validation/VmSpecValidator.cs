@@ -12,6 +12,7 @@ public static class VmSpecValidator
     public const long MaxDiskGib = 1024 * 1024;
     public const int MaxLabels = 64;
     public const int MaxLabelLength = 63;
+    public const int MaxRequestIdLength = 64;
 
     public static VmId ValidateId(string? vmId, string field = "vm_id")
     {
@@ -21,6 +22,21 @@ public static class VmSpecValidator
         }
 
         return new VmId(vmId!);
+    }
+
+    /// <summary>A create's retry key: empty for none, else 1-64 letters, digits, '-' and '_' (a UUID fits).</summary>
+    public static string? ValidateRequestId(string? requestId, string field = "request_id")
+    {
+        if (string.IsNullOrEmpty(requestId))
+        {
+            return null;
+        }
+
+        Require(
+            requestId.Length <= MaxRequestIdLength && requestId.All(c => char.IsAsciiLetterOrDigit(c) || c is '-' or '_'),
+            field,
+            $"must be at most {MaxRequestIdLength} letters, digits, '-' and '_' (got '{(requestId.Length > MaxRequestIdLength ? requestId[..MaxRequestIdLength] + "…" : requestId)}')");
+        return requestId;
     }
 
     public static void Validate(VmSpec spec)

@@ -104,7 +104,7 @@ public static partial class ApiMapper
             // Absent means migratable: only an explicit false pins the guest.
             Pinned: request.HasMigratable && !request.Migratable);
         VmSpecValidator.Validate(spec);
-        return (id, new CreateVmCommand(spec, request.StartStopped));
+        return (id, new CreateVmCommand(spec, request.StartStopped, VmSpecValidator.ValidateRequestId(request.RequestId)));
     }
 
     public static Proto.Vm ToProto(VmSnapshot vm)

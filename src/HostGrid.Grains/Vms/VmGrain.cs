@@ -56,11 +56,13 @@ public sealed partial class VmGrain : Grain, IVmGrain
     {
         if (Record.Exists)
         {
-            throw new VmAlreadyExistsException(VmId);
+            // The create that made this guest, repeated (its reply was lost): the same answer, not an error.
+            return command.RequestId is { } retried && retried == Record.CreateRequestId ? Snapshot() : throw new VmAlreadyExistsException(VmId);
         }
 
         VmSpecValidator.ValidateId(VmId.Value);
         VmSpecValidator.Validate(command.Spec);
+        Record.CreateRequestId = VmSpecValidator.ValidateRequestId(command.RequestId);
         var now = _time.GetUtcNow();
         Record.Spec = command.Spec;
         Record.DesiredState = command.StartStopped ? VmState.Stopped : VmState.Running;

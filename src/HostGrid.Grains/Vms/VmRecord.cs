@@ -25,4 +25,7 @@ public sealed class VmRecord
 
     /// <summary>The migration in progress, if any: at most one operation runs on a guest at a time.</summary>
     [Id(9)] public MigrationRecord? Migration { get; set; }
+
+    /// <summary>The create request that made the guest (<see cref="CreateVmCommand.RequestId"/>): its retry gets the guest, not an error.</summary>
+    [Id(10)] public string? CreateRequestId { get; set; }
 }

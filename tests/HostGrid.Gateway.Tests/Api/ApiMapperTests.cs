@@ -51,6 +51,31 @@ public sealed class ApiMapperTests
         Assert.True(command.StartStopped);
     }
 
+    [Theory]
+    [InlineData("", null)]
+    [InlineData("0b6f9c1e-3f4a-4c2d-9e8b-1a2b3c4d5e6f", "0b6f9c1e-3f4a-4c2d-9e8b-1a2b3c4d5e6f")]
+    [InlineData("retry_1", "retry_1")]
+    public void ToCommand_RequestId_CopiedOrNone(string requestId, string? expected)
+    {
+        var request = Request();
+        request.RequestId = requestId;
+
+        Assert.Equal(expected, ApiMapper.ToCommand(request).Command.RequestId);
+    }
+
+    [Theory]
+    [InlineData("has space")]
+    [InlineData("slash/no")]
+    [InlineData("aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa")] // 65
+    public void ToCommand_BadRequestId_InvalidSpecNamingTheField(string requestId)
+    {
+        var request = Request();
+        request.RequestId = requestId;
+
+        var error = Assert.Throws<InvalidSpecException>(() => ApiMapper.ToCommand(request));
+        Assert.Equal("request_id", error.Field);
+    }
+
     [Fact]
     public void ToCommand_LabelsChangedAfterwards_CommandKeepsItsCopy()
     {
