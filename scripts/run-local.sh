@@ -76,6 +76,10 @@ if [[ $driver == Qemu ]]; then
   # Guests' sockets, pid files and logs per host; their disks on storage every host sees (here: one folder).
   export HostGrid__Qemu__StateDirectory=$home/qemu
   export HostGrid__Qemu__DiskDirectory=$home/disks
+  # The migration stream never leaves this machine: loopback's round trip is microseconds, so small socket buffers
+  # keep the stream's rate and bound the destination's backlog at the pause (bench/README.md, switchover). Servers
+  # keep the driver's default, sized for a real link. An environment value of its own wins.
+  export HostGrid__Qemu__MigrationSocketBufferKib=${HostGrid__Qemu__MigrationSocketBufferKib:-32}
   echo "QEMU guests: state in $home/qemu, disks in $home/disks"
 fi
 

@@ -17,6 +17,16 @@ namespace HostGrid.Hypervisor.Qemu.Guests;
 /// </remarks>
 internal static class MigrationSockets
 {
+    /// <summary>
+    /// Most bytes the source's socket holds not yet sent (<c>TCP_NOTSENT_LOWAT</c>): QEMU's writes wait beyond it, so what
+    /// waits on the source side at the pause stays small however large the send buffer is (bytes in flight are not
+    /// limited by it, so neither is the stream's rate).
+    /// </summary>
+    internal const int UnsentLimitBytes = 32 * 1024;
+
+    private const int IpProtoTcp = 6;
+    private const int TcpNotSentLowat = 25; // linux/tcp.h
+
     private static readonly TimeSpan PollSlice = TimeSpan.FromMilliseconds(50);
 
     /// <summary>
@@ -57,6 +67,7 @@ internal static class MigrationSockets
     {
         using var socket = new Socket(destination.AddressFamily, SocketType.Stream, ProtocolType.Tcp);
         SizeBuffers(socket, bufferBytes);
+        socket.SetRawSocketOption(IpProtoTcp, TcpNotSentLowat, BitConverter.GetBytes(UnsentLimitBytes));
         socket.NoDelay = true;
         socket.Blocking = false;
         try

@@ -32,6 +32,9 @@ public sealed class MigrationSocketsTests
 
         sending.Blocking = true; // the descriptor carries the connect's non-blocking mode; QEMU sets its own
         receiving.Blocking = true;
+        var unsent = new byte[sizeof(int)];
+        Assert.Equal(sizeof(int), sending.GetRawSocketOption(6, 25, unsent)); // IPPROTO_TCP, TCP_NOTSENT_LOWAT
+        Assert.Equal(MigrationSockets.UnsentLimitBytes, BitConverter.ToInt32(unsent));
         Assert.Equal(5, sending.Send("hello"u8));
         var received = new byte[5];
         Assert.True(receiving.Poll(Bound, SelectMode.SelectRead));
