@@ -131,6 +131,7 @@ public sealed partial class QemuHypervisor
         }
         catch (Exception e)
         {
+            await DropStreamAsync(qmp);
             await CancelOutgoingAsync(guest);
             LogMigrationFailed(HostId, ticket.VmId, ticket.OperationId, e.Message);
             if (e is MigrationFailedException or OperationCanceledException)
@@ -144,7 +145,7 @@ public sealed partial class QemuHypervisor
 
     /// <summary>
     /// The destination takes the first connection to its listener as the stream: QEMU gets it and starts loading. If
-    /// that fails the connection closes, and the source's migration fails with it.
+    /// that fails the connection is closed (QEMU's copy too), and the source's migration fails with it.
     /// </summary>
     private async Task ReceiveStreamAsync(QemuGuest guest, Socket listener, string operationId)
     {
@@ -162,12 +163,26 @@ public sealed partial class QemuHypervisor
         {
             if (guest.Qmp.IsConnected) // else the copy was stopped, which closed the listener
             {
+                await DropStreamAsync(guest.Qmp);
                 LogMigrationFailed(HostId, guest.VmId, operationId, $"the incoming stream did not start: {e.Message}");
             }
         }
         finally
         {
             listener.Dispose();
+        }
+    }
+
+    /// <summary>Closes a stream QEMU was handed but did not take (best effort), else it would hold the connection open.</summary>
+    private static async Task DropStreamAsync(QmpClient qmp)
+    {
+        try
+        {
+            await qmp.ExecuteAsync("closefd", new JsonObject { ["fdname"] = StreamName }, StatusTimeout, CancellationToken.None);
+        }
+        catch (Exception e) when (e is QmpException or IOException or TimeoutException)
+        {
+            // Not held: QEMU took it (migrate consumes it) or never got it.
         }
     }
 

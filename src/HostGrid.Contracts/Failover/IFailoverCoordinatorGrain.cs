@@ -30,4 +30,12 @@ public interface IFailoverCoordinatorGrain : IGrainWithStringKey
     /// <summary>Called by a failover when it has finished. One-way: the coordinator also calls the failover, and a cycle of waiting calls would deadlock.</summary>
     [Alias("FailoverCompleted"), OneWay]
     Task FailoverCompletedAsync(HostId hostId, string failoverId);
+
+    /// <summary>
+    /// A failover's answer to <see cref="IFailoverGrain.WithdrawAsync"/>: withdrawn (the host is then Up again, unless its
+    /// agent was told to fence meanwhile, which starts a new failover) or too late (the agent is told to fence). One-way,
+    /// as <see cref="FailoverCompletedAsync"/>.
+    /// </summary>
+    [Alias("WithdrawalDecided"), OneWay]
+    Task WithdrawalDecidedAsync(HostId hostId, string failoverId, bool withdrawn);
 }

@@ -16,12 +16,13 @@ public interface IFailoverGrain : IGrainWithStringKey
     Task RunAsync(HostId host, FailureCause cause, DateTimeOffset lastHeartbeat, DateTimeOffset declaredAt, string? agent);
 
     /// <summary>
-    /// Called by the coordinator when the Down host's agent heartbeats again without having fenced itself: true if the
-    /// failover had restarted nothing and is now withdrawn (or already was), false once it has gone past waiting for the
-    /// fence. A run in progress finishes its turn first, so a withdrawal never races a restart.
+    /// Asked by the coordinator when the Down host's agent heartbeats again without having fenced itself. Withdraws if the
+    /// failover still awaits the fence (it has restarted nothing) and reports the decision with
+    /// <see cref="IFailoverCoordinatorGrain.WithdrawalDecidedAsync"/>. A run in progress finishes its turn first, so a
+    /// withdrawal never races a restart. One-way, as <see cref="RunAsync"/>; a withdrawn failover reports again when run.
     /// </summary>
-    [Alias("Withdraw")]
-    Task<bool> WithdrawAsync();
+    [Alias("Withdraw"), OneWay]
+    Task WithdrawAsync();
 
     /// <summary>Read-only, so it answers even while the failover runs.</summary>
     [Alias("Get"), AlwaysInterleave]

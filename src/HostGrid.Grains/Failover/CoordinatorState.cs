@@ -40,4 +40,10 @@ public sealed class CoordinatedHost
 
     /// <summary>The host's guests outlive its agent (its last heartbeat said so): a new agent silo adopts them.</summary>
     [Id(7)] public bool GuestsOutliveAgent { get; set; }
+
+    /// <summary>
+    /// In this Down period the agent was told its host is Down (or the failover was past withdrawing): its guests are
+    /// being stopped, so the failover must run; it is never withdrawn. Cleared when the host is Up again.
+    /// </summary>
+    [Id(8)] public bool FenceOrdered { get; set; }
 }

@@ -96,14 +96,9 @@ public sealed partial class FailoverCoordinatorGrain : Grain, IFailoverCoordinat
         {
             // The agent stopped its guests while cut off (perhaps while this coordinator moved): restart them.
             var lastAck = _liveness.TryGetValue(hostId, out var previous) ? previous.LastAck : now;
+            host.FenceOrdered = true;
             await DeclareDownAsync(hostId, host, FailureCause.FencedItself, lastAck, now);
             return new HeartbeatAck(Fenced: true);
-        }
-
-        if (host.Down && host.Cause == FailureCause.MissedHeartbeats && heartbeat.HypervisorHealthy && !heartbeat.FencedItself
-            && agentSilo.Equals(host.AgentSilo))
-        {
-            await WithdrawFailoverAsync(hostId, host); // if withdrawn, the heartbeat is acknowledged below as any other
         }
 
         // Equals, not !=: a SiloAddress read back from storage is not the interned instance a message carries.
@@ -120,6 +115,7 @@ public sealed partial class FailoverCoordinatorGrain : Grain, IFailoverCoordinat
             {
                 // A new agent process serves the host: the old one died, and its guests with it.
                 var lastAck = _liveness.TryGetValue(hostId, out var l) ? l.LastAck : now;
+                host.FenceOrdered = true;
                 await DeclareDownAsync(hostId, host, FailureCause.SiloDead, lastAck, now);
                 return new HeartbeatAck(Fenced: true);
             }
@@ -141,7 +137,75 @@ public sealed partial class FailoverCoordinatorGrain : Grain, IFailoverCoordinat
             throw new InvalidStateException($"the failover coordinator cannot acknowledge heartbeats: its lease in storage ran out at {_ackHorizon:O}");
         }
 
+        if (host.Down && now < _ackHorizon && MayWithdraw(host, heartbeat, agentSilo))
+        {
+            // Its agent reached the database all along and never fenced: its guests still run there. The failover
+            // decides (WithdrawalDecidedAsync); until the host is Up again nothing is acknowledged, and nothing is fenced.
+            GrainFactory.GetGrain<IFailoverGrain>(host.FailoverId!).WithdrawAsync().Ignore();
+            throw new InvalidStateException($"host {hostId} answers again before it fenced itself: failover {host.FailoverId} is asked to withdraw");
+        }
+
+        if (host.Down && !host.FenceOrdered)
+        {
+            // Persisted before the answer: from now on this Down period's failover must run (it is never withdrawn).
+            host.FenceOrdered = true;
+            await _state.WriteStateAsync();
+        }
+
         return new HeartbeatAck(Fenced: host.Down);
+    }
+
+    /// <summary>
+    /// A host Down for missed heartbeats whose agent heartbeats again, from the same silo, healthy, without having fenced
+    /// itself and before it was told to: it was cut off from this coordinator but not from the database (its lease held
+    /// the failover in AwaitingFence). Its failover may be withdrawn rather than stopping guests that never left. A broken
+    /// hypervisor or a dead silo is no partition: those failovers run.
+    /// </summary>
+    private static bool MayWithdraw(CoordinatedHost host, HostHeartbeat heartbeat, SiloAddress agentSilo) =>
+        host is { Cause: FailureCause.MissedHeartbeats, FenceOrdered: false, FailoverId: not null, FailoverCompleted: false }
+        && heartbeat is { HypervisorHealthy: true, FencedItself: false }
+        && agentSilo.Equals(host.AgentSilo);
+
+    public async Task WithdrawalDecidedAsync(HostId hostId, string failoverId, bool withdrawn)
+    {
+        if (!Hosts.TryGetValue(hostId, out var host) || !host.Down || host.FailoverId != failoverId)
+        {
+            return; // applied already, or another failover since
+        }
+
+        var now = _time.GetUtcNow();
+        if (!withdrawn || host.FenceOrdered)
+        {
+            if (withdrawn)
+            {
+                // The agent was told to fence meanwhile: its guests are stopping, so they need a failover after all.
+                await DeclareDownAsync(hostId, host, host.Cause, host.LastAck, now);
+            }
+            else if (!host.FenceOrdered)
+            {
+                host.FenceOrdered = true; // too late to withdraw: the next heartbeat tells the agent to fence
+                await _state.WriteStateAsync();
+            }
+
+            return;
+        }
+
+        try
+        {
+            await GrainFactory.GetGrain<IHostGrain>(hostId.Value).SetDownAsync(false).WaitAsync(CallBound);
+        }
+        catch (Exception)
+        {
+            return; // the host stays Down, acknowledged by nobody; the failover's next kick reports its decision again
+        }
+
+        host.Down = false;
+        host.FailoverId = null;
+        host.FailoverCompleted = false;
+        _liveness[hostId] = (now, true); // it heart-beat just now; its detection starts afresh
+        await _state.WriteStateAsync();
+        LogFailoverWithdrawn(hostId, failoverId);
+        Record(ClusterEvent.ForHost(EventKinds.FailoverWithdrawn, hostId, $"failover {failoverId} withdrawn: the host's agent answered again before it fenced itself; its guests run on there"));
     }
 
     public async Task RejoinAsync(HostId hostId)
@@ -156,48 +220,13 @@ public sealed partial class FailoverCoordinatorGrain : Grain, IFailoverCoordinat
         host.Down = false;
         host.FailoverId = null;
         host.FailoverCompleted = false;
+        host.FenceOrdered = false;
         host.AgentSilo = null;
         await _state.WriteStateAsync();
         _liveness[hostId] = (_time.GetUtcNow(), true);
         _nextPendingRetry = _time.GetUtcNow(); // capacity came back
         LogRejoined(hostId);
         Record(ClusterEvent.ForHost(EventKinds.HostRejoined, hostId, "fenced itself and rejoined"));
-    }
-
-    /// <summary>
-    /// A host Down for missed heartbeats heartbeats again, from the same agent silo, healthy and without having fenced
-    /// itself: it was cut off from this coordinator but not from the database (its lease held the failover in
-    /// AwaitingFence). If the failover has restarted nothing yet it is withdrawn and the host is Up again, rather than
-    /// telling the agent to stop guests that never left. (A broken hypervisor or a dead silo is no partition: those stay.)
-    /// Bounded like every call here; on any doubt the host stays Down and the agent is told to fence, as before.
-    /// </summary>
-    private async Task WithdrawFailoverAsync(HostId hostId, CoordinatedHost host)
-    {
-        if (host.FailoverId is not { } failoverId || host.FailoverCompleted)
-        {
-            return;
-        }
-
-        try
-        {
-            if (!await GrainFactory.GetGrain<IFailoverGrain>(failoverId).WithdrawAsync().WaitAsync(CallBound))
-            {
-                return;
-            }
-
-            // Withdrawn stays withdrawn: if this write fails the next heartbeat withdraws (idempotently) and tries again.
-            await GrainFactory.GetGrain<IHostGrain>(hostId.Value).SetDownAsync(false).WaitAsync(CallBound);
-        }
-        catch (TimeoutException)
-        {
-            return;
-        }
-
-        host.Down = false;
-        host.FailoverId = null;
-        await _state.WriteStateAsync();
-        LogFailoverWithdrawn(hostId, failoverId);
-        Record(ClusterEvent.ForHost(EventKinds.FailoverWithdrawn, hostId, $"failover {failoverId} withdrawn: the host's agent answered again before it fenced itself; its guests run on there"));
     }
 
     public Task<string> GetSiloAsync() => Task.FromResult(RuntimeIdentity);

@@ -75,8 +75,15 @@ public sealed partial class FailoverGrain : Grain, IFailoverGrain
 
     private async Task RunAsync()
     {
-        if (State.Phase is FailoverPhase.Completed or FailoverPhase.Withdrawn)
+        if (State.Phase == FailoverPhase.Completed)
         {
+            return;
+        }
+
+        if (State.Phase == FailoverPhase.Withdrawn)
+        {
+            // Kicked again: the coordinator has not applied the withdrawal yet (or must replace it); tell it again.
+            await Coordinator.WithdrawalDecidedAsync(State.Host, this.GetPrimaryKeyString(), withdrawn: true);
             return;
         }
 
@@ -104,9 +111,10 @@ public sealed partial class FailoverGrain : Grain, IFailoverGrain
                 $"failover {this.GetPrimaryKeyString()} completed in {(State.CompletedAt.Value - State.DeclaredAt).TotalSeconds:F1} s: {restarted} restarted, {pending} pending"));
         }
 
-        await GrainFactory.GetGrain<IFailoverCoordinatorGrain>(IFailoverCoordinatorGrain.Key)
-            .FailoverCompletedAsync(State.Host, this.GetPrimaryKeyString());
+        await Coordinator.FailoverCompletedAsync(State.Host, this.GetPrimaryKeyString());
     }
+
+    private IFailoverCoordinatorGrain Coordinator => GrainFactory.GetGrain<IFailoverCoordinatorGrain>(IFailoverCoordinatorGrain.Key);
 
     /// <summary>
     /// Waits until the host has surely fenced itself: the coordinator's deadline (from its last acknowledgement) and then
@@ -152,21 +160,21 @@ public sealed partial class FailoverGrain : Grain, IFailoverGrain
         }
     }
 
-    public async Task<bool> WithdrawAsync()
+    public async Task WithdrawAsync()
     {
-        if (State.Phase == FailoverPhase.Withdrawn)
+        if (!State.Begun)
         {
-            return true;
+            return;
         }
 
-        if (!State.Begun || State.Phase != FailoverPhase.AwaitingFence)
+        var withdrawn = State.Phase is FailoverPhase.AwaitingFence or FailoverPhase.Withdrawn;
+        if (State.Phase == FailoverPhase.AwaitingFence)
         {
-            return false;
+            State.CompletedAt = _time.GetUtcNow();
+            await EnterAsync(FailoverPhase.Withdrawn);
         }
 
-        State.CompletedAt = _time.GetUtcNow();
-        await EnterAsync(FailoverPhase.Withdrawn);
-        return true;
+        await Coordinator.WithdrawalDecidedAsync(State.Host, this.GetPrimaryKeyString(), withdrawn);
     }
 
     public Task<FailoverSnapshot?> GetAsync() => Task.FromResult(State.Begun
