@@ -1,7 +1,10 @@
+using System.Globalization;
+using System.Text.RegularExpressions;
 using HostGrid.Contracts;
 using HostGrid.Contracts.Errors;
 using HostGrid.Contracts.Migration;
 using HostGrid.Core.Migration;
+using HostGrid.Hypervisor.Qemu.TestGuest;
 using HostGrid.Hypervisor.Qemu.Tests.TestGuest;
 using HostGrid.Testing;
 using Xunit;
@@ -116,11 +119,12 @@ public sealed class QemuMigrationTests
         Assert.Null(hosts.Pid(source, vm));
         await using var probe = await hosts.ProbeAsync(target, vm, bound.Token);
         var (status, check) = await probe.CheckMemoryAsync(bound.Token);
-        Assert.True(check.Ok, $"RAM on the destination after the post-copy: {check}");
+        // Under TCG a guest resumed after a migration sometimes loses its first rewrite of one page (bench/README.md).
+        // Post-copy resumes it with pages still missing, and it shows in about 1 run in 12: in the guest's own count, or
+        // here if this check reads before the guest rewrites that page. Only that shape is tolerated: one page, exactly
+        // one generation behind. Pages lost by the post-copy itself would be more, or older, or zero.
+        Assert.True(check.Ok || IsLostFirstRewrite(check), $"RAM on the destination after the post-copy: {check}");
         Assert.True(status.Ticks > ticksBefore, $"ticks went from {ticksBefore} to {status.Ticks}: the guest continued");
-        // The guest's own check may count one error: under TCG a guest resumed after a migration sometimes loses its first
-        // rewrite of one page (bench/README.md); post-copy resumes it with pages still missing, where it shows in about 1
-        // run in 12. Pages lost by the post-copy itself would fail the RAM check above.
         Assert.True(status.Errors <= 1, $"the guest counted {status.Errors} bad pages");
     }
 
@@ -202,6 +206,11 @@ public sealed class QemuMigrationTests
         Assert.True(handedOver.PostCopy, $"pre-copy did not converge, so it is handed over to post-copy (rounds {handedOver.Rounds})");
         return (source, target, vm, ticket, ticksBefore);
     }
+
+    private static bool IsLostFirstRewrite(TestGuestMemoryCheckResult check) =>
+        check.BadPages == 1
+        && Regex.Match(check.Reason ?? "", @"holds generation (\d+), the generation table says (\d+)$") is { Success: true } match
+        && long.Parse(match.Groups[1].Value, CultureInfo.InvariantCulture) + 1 == long.Parse(match.Groups[2].Value, CultureInfo.InvariantCulture);
 
     /// <summary>
     /// The destination's copy, paused before it runs, holds every page as the guest's generation table says, and the tick
