@@ -174,19 +174,21 @@ public sealed partial class FailoverCoordinatorGrain : Grain, IFailoverCoordinat
         }
 
         var now = _time.GetUtcNow();
-        if (!withdrawn || host.FenceOrdered)
+        if (!withdrawn)
         {
-            if (withdrawn)
-            {
-                // The agent was told to fence meanwhile: its guests are stopping, so they need a failover after all.
-                await DeclareDownAsync(hostId, host, host.Cause, host.LastAck, now);
-            }
-            else if (!host.FenceOrdered)
+            if (!host.FenceOrdered)
             {
                 host.FenceOrdered = true; // too late to withdraw: the next heartbeat tells the agent to fence
                 await _state.WriteStateAsync();
             }
 
+            return;
+        }
+
+        if (host.FenceOrdered)
+        {
+            // The agent was told to fence meanwhile: its guests are stopping, so they need a failover after all.
+            await DeclareDownAsync(hostId, host, host.Cause, host.LastAck, now);
             return;
         }
 

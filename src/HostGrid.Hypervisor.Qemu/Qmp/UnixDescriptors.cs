@@ -25,7 +25,7 @@ internal static partial class UnixDescriptors
     /// byte; the receiver gets its own copy of the descriptor. The caller serialises writes on the socket.
     /// </summary>
     /// <exception cref="IOException">The socket refused the write.</exception>
-    public static void Send(Socket socket, ReadOnlySpan<byte> data, SafeHandle descriptor)
+    public static void Send(Socket socket, byte[] data, SafeHandle descriptor)
     {
         ArgumentOutOfRangeException.ThrowIfZero(data.Length);
         var buffer = Marshal.AllocHGlobal(data.Length);
@@ -37,7 +37,7 @@ internal static partial class UnixDescriptors
         {
             socket.SafeHandle.DangerousAddRef(ref socketRef);
             descriptor.DangerousAddRef(ref descriptorRef);
-            Marshal.Copy(data.ToArray(), 0, buffer, data.Length);
+            Marshal.Copy(data, 0, buffer, data.Length);
             Marshal.WriteIntPtr(vector, 0, buffer);
             Marshal.WriteIntPtr(vector, IntPtr.Size, data.Length);
             Marshal.WriteInt64(control, 0, ControlHeaderSize + sizeof(int)); // CMSG_LEN(sizeof(int))
@@ -49,7 +49,7 @@ internal static partial class UnixDescriptors
             var sent = SendMessage((int)socket.SafeHandle.DangerousGetHandle(), ref message);
             if (sent < data.Length)
             {
-                socket.Send(data[(int)sent..]); // the descriptor went with the first byte
+                socket.Send(data.AsSpan((int)sent)); // the descriptor went with the first byte
             }
         }
         finally
