@@ -2,6 +2,9 @@ using HostGrid.Contracts.Errors;
 using HostGrid.Contracts.Migration;
 using HostGrid.Contracts.Operations;
 using HostGrid.Hypervisor.Simulated;
+using Microsoft.Extensions.DependencyInjection;
+using Orleans.Core.Internal;
+using Orleans.Runtime.Placement;
 
 namespace HostGrid.Grains.Tests;
 
@@ -86,18 +89,29 @@ public sealed class MigrationTests : IClassFixture<SimulatedClusterFixture>, IAs
         {
             var done = await FinishedAsync((await Vm("mig-follow").MigrateAsync(new HostId(target))).OperationId);
             Assert.Equal(OperationState.Succeeded, done.State);
-            var destination = _cluster.Cluster.Silos.Single(s => ((Hypervisor.LocalHypervisors)s.ServiceProvider.GetService(typeof(Hypervisor.LocalHypervisors))!).TryGet(new HostId(target), out _)).SiloAddress;
-            var management = _cluster.Client.GetGrain<IManagementGrain>(0);
-            await WaitForAsync(
-                async () =>
-                {
-                    await Vm("mig-follow").GetAsync(); // a call re-activates the grain if it has moved
-                    var activations = await management.GetDetailedGrainStatistics();
-                    return activations.Where(a => a.GrainId.ToString() == "vm/mig-follow").Select(a => a.SiloAddress).ToList();
-                },
-                silos => silos.Count == 1 && silos[0].Equals(destination),
-                $"the guest's grain to live on {target}'s silo");
+            await WaitForActivationOnAsync("mig-follow", SiloOf(target), $"the guest's grain to live on {target}'s silo");
         }
+    }
+
+    [Fact]
+    public async Task GrainActivatedAwayFromItsGuest_MovesToTheGuestsSilo()
+    {
+        await CreateAsync("vm-away", "hv-1");
+        var away = SiloOf("hv-2");
+        await Vm("vm-away").AsReference<IGrainManagementExtension>().DeactivateOnIdle();
+
+        // The next activation goes where the hint says (as one does after a failed move or its silo's death), not to hv-1.
+        RequestContext.Set(IPlacementDirector.PlacementHintKey, away);
+        try
+        {
+            await Vm("vm-away").GetAsync();
+        }
+        finally
+        {
+            RequestContext.Remove(IPlacementDirector.PlacementHintKey);
+        }
+
+        await WaitForActivationOnAsync("vm-away", SiloOf("hv-1"), "the guest's grain to follow it back to hv-1's silo");
     }
 
     [Fact]
@@ -331,6 +345,24 @@ public sealed class MigrationTests : IClassFixture<SimulatedClusterFixture>, IAs
     private IOperationGrain Operation(string id) => _cluster.Client.GetGrain<IOperationGrain>(id);
 
     private SimulatedHypervisor Hypervisor(string host) => _cluster.Hypervisors[new HostId(host)];
+
+    private SiloAddress SiloOf(string host) =>
+        _cluster.Cluster.Silos.Single(s => s.ServiceProvider.GetRequiredService<Hypervisor.LocalHypervisors>().TryGet(new HostId(host), out _)).SiloAddress;
+
+    /// <summary>Waits until the guest's grain has one activation, on <paramref name="silo"/>; each read calls the grain, which re-activates it after a move.</summary>
+    private Task WaitForActivationOnAsync(string vmId, SiloAddress silo, string what)
+    {
+        var management = _cluster.Client.GetGrain<IManagementGrain>(0);
+        return WaitForAsync(
+            async () =>
+            {
+                await Vm(vmId).GetAsync();
+                var activations = await management.GetDetailedGrainStatistics();
+                return activations.Where(a => a.GrainId.ToString() == $"vm/{vmId}").Select(a => a.SiloAddress).ToList();
+            },
+            silos => silos.Count == 1 && silos[0].Equals(silo),
+            what);
+    }
 
     private Task<VmSnapshot> CreateAsync(string id, string host)
     {

@@ -19,6 +19,7 @@ public static class HostGridGrainsExtensions
     /// </summary>
     public static ISiloBuilder AddHostGridGrains(this ISiloBuilder silo)
     {
+        silo.Services.AddSingleton<HostSilos>();
         silo.AddPlacementDirector<HostAffinityPlacement, HostAffinityPlacementDirector>();
         silo.Services.AddSingleton(Scheduler.Default);
         silo.Services.TryAddSingleton(TimeProvider.System);

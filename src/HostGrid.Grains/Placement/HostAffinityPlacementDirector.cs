@@ -1,5 +1,4 @@
 using HostGrid.Contracts.Errors;
-using Orleans.Runtime.MembershipService.SiloMetadata;
 using Orleans.Runtime.Placement;
 
 namespace HostGrid.Grains.Placement;
@@ -10,22 +9,15 @@ namespace HostGrid.Grains.Placement;
 /// </summary>
 public sealed class HostAffinityPlacementDirector : IPlacementDirector
 {
-    private readonly ISiloMetadataCache _metadata;
+    private readonly HostSilos _silos;
 
-    public HostAffinityPlacementDirector(ISiloMetadataCache metadata) => _metadata = metadata;
+    public HostAffinityPlacementDirector(HostSilos silos) => _silos = silos;
 
     public Task<SiloAddress> OnAddActivation(PlacementStrategy strategy, PlacementTarget target, IPlacementContext context)
     {
         var hostId = target.GrainIdentity.Key.ToString()!;
-        foreach (var silo in context.GetCompatibleSilos(target))
-        {
-            if (_metadata.GetSiloMetadata(silo).Metadata.TryGetValue(HostAffinityPlacement.MetadataKey, out var hosts)
-                && hosts.Split(',', StringSplitOptions.TrimEntries).Contains(hostId, StringComparer.Ordinal))
-            {
-                return Task.FromResult(silo);
-            }
-        }
-
-        throw new HostUnreachableException(new HostId(hostId), "no live agent serves this host");
+        return _silos.Find(hostId, context.GetCompatibleSilos(target)) is { } silo
+            ? Task.FromResult(silo)
+            : throw new HostUnreachableException(new HostId(hostId), "no live agent serves this host");
     }
 }

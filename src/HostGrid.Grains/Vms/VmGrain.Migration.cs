@@ -35,7 +35,19 @@ public sealed partial class VmGrain : IRemindable, IDisposable
     {
         if (Record.Migration is not null)
         {
-            _migration = RecoverMigrationAsync();
+            _migration = RecoverMigrationAsync(); // its end follows the guest, if it moved
+        }
+        else if (Record.Host is { } host && _silos.Find(host) is { } silo && !silo.Equals(GrainContext.Address.SiloAddress))
+        {
+            // Activated away from the guest: Orleans moves an activation on a best-effort basis (one that fails is
+            // deactivated and placed anew), and a grain activated after its silo died lands anywhere. Once active, follow.
+            this.RegisterGrainTimer(
+                _ =>
+                {
+                    FollowGuest(silo);
+                    return Task.CompletedTask;
+                },
+                new GrainTimerCreationOptions(TimeSpan.Zero, Timeout.InfiniteTimeSpan));
         }
 
         return Task.CompletedTask;

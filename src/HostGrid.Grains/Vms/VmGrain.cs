@@ -4,6 +4,7 @@ using HostGrid.Contracts.Errors;
 using HostGrid.Contracts.Events;
 using HostGrid.Contracts.Failover;
 using HostGrid.Grains.Events;
+using HostGrid.Grains.Placement;
 using HostGrid.Core.Placement;
 using HostGrid.Core.Validation;
 using Microsoft.Extensions.Logging;
@@ -23,6 +24,7 @@ public sealed partial class VmGrain : Grain, IVmGrain
     private readonly Scheduler _scheduler;
     private readonly TimeProvider _time;
     private readonly IEventLog _events;
+    private readonly HostSilos _silos;
     private readonly ILogger<VmGrain> _logger;
 
     /// <summary>A guest started this recently may not be in its host's heartbeats yet.</summary>
@@ -34,6 +36,7 @@ public sealed partial class VmGrain : Grain, IVmGrain
         TimeProvider time,
         IEventLog events,
         IOptions<FailoverOptions> failover,
+        HostSilos silos,
         ILogger<VmGrain> logger)
     {
         _guestLostGrace = failover.Value.HeartbeatInterval * failover.Value.MissedHeartbeats;
@@ -41,6 +44,7 @@ public sealed partial class VmGrain : Grain, IVmGrain
         _scheduler = scheduler;
         _time = time;
         _events = events;
+        _silos = silos;
         _logger = logger;
     }
 
