@@ -16,8 +16,11 @@ internal sealed class SwitchOverRow
 
     public int DirtyMibPerSecond { get; }
 
-    /// <summary>The timed migrations, in order (warm-ups are not kept).</summary>
+    /// <summary>The timed migrations, in order.</summary>
     public List<SwitchOverSample> Samples { get; } = [];
+
+    /// <summary>The untimed warm-up migrations, in order: reported apart, as what a fresh cluster's first moves cost.</summary>
+    public List<SwitchOverSample> Warmups { get; } = [];
 
     /// <summary>Succeeded migrations that carry a switch-over figure.</summary>
     public IEnumerable<SwitchOverSample> Measured => Samples.Where(s => s.Succeeded && s.SwitchOverMs is not null);

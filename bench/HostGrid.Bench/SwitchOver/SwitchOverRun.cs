@@ -137,10 +137,7 @@ internal sealed class SwitchOverRun : IDisposable
                 var target = host == first ? second : first;
                 var sample = await MigrateOnceAsync(id, row, number, host, target, cancellationToken);
                 Console.Out.WriteLine($"{(timed ? "" : "warm-up ")}{what} #{number}: {Describe(sample)}");
-                if (timed)
-                {
-                    row.Samples.Add(sample);
-                }
+                (timed ? row.Samples : row.Warmups).Add(sample);
 
                 if (!sample.Succeeded)
                 {
@@ -451,6 +448,7 @@ internal sealed class SwitchOverRun : IDisposable
 
         result.Table("rows", new JsonArray(_rows.Select(r => (JsonNode?)r.ToJson()).ToArray()));
         result.Table("samples", new JsonArray(samples.Select(s => (JsonNode?)s.ToJson()).ToArray()));
+        result.Table("warmup_samples", new JsonArray(_rows.SelectMany(r => r.Warmups).Select(s => (JsonNode?)s.ToJson()).ToArray()));
 
         result.Note("switchover_* is each succeeded migration's Operation.downtime as HostGrid records it: from the source QEMU's pause "
             + "(its STOP event) until the destination copy runs, i.e. the last dirty pages, the destination finishing its load "

@@ -20,7 +20,11 @@ internal sealed record SwitchOverSettings(
     public const string DefaultSizes = "256";
     public const string DefaultRates = "0,20";
     public const int DefaultRepeats = 20;
-    public const int DefaultWarmup = 2;
+    /// <summary>
+    /// Two round trips. The guest's grain follows the guest, so it runs its part of a move on the first host's silo only in
+    /// the third move: before that, each silo has not run every part of a move once (the JIT's first calls).
+    /// </summary>
+    public const int DefaultWarmup = 4;
     public const double DefaultSettleSeconds = 1;
     public const double DefaultTimeoutSeconds = 1200;
     public const double DefaultReadyTimeoutSeconds = 60;
