@@ -94,24 +94,32 @@ public sealed class MigrationTests : IClassFixture<SimulatedClusterFixture>, IAs
     }
 
     [Fact]
-    public async Task GrainActivatedAwayFromItsGuest_MovesToTheGuestsSilo()
+    public async Task Activation_AwayFromTheGuestsSilo_MovesThere()
     {
         await CreateAsync("vm-away", "hv-1");
-        var away = SiloOf("hv-2");
         await Vm("vm-away").AsReference<IGrainManagementExtension>().DeactivateOnIdle();
 
         // The next activation goes where the hint says (as one does after a failed move or its silo's death), not to hv-1.
-        RequestContext.Set(IPlacementDirector.PlacementHintKey, away);
-        try
-        {
-            await Vm("vm-away").GetAsync();
-        }
-        finally
-        {
-            RequestContext.Remove(IPlacementDirector.PlacementHintKey);
-        }
+        await WithPlacementHintAsync(SiloOf("hv-2"), () => Vm("vm-away").GetAsync());
 
         await WaitForActivationOnAsync("vm-away", SiloOf("hv-1"), "the guest's grain to follow it back to hv-1's silo");
+    }
+
+    [Fact]
+    public async Task Migrate_ItsCallActivatesTheGrainAwayFromTheGuest_MovesOnceThenTheGrainFollows()
+    {
+        var before = await CreateAsync("vm-away-mig", "hv-1");
+        await Vm("vm-away-mig").AsReference<IGrainManagementExtension>().DeactivateOnIdle();
+
+        // The activation away from the guest runs a move in its background: it must not follow (or be moved) mid-move.
+        var started = await WithPlacementHintAsync(SiloOf("hv-2"), () => Vm("vm-away-mig").MigrateAsync(new HostId("hv-3")));
+        var done = await FinishedAsync(started.OperationId);
+
+        Assert.Equal(OperationState.Succeeded, done.State);
+        var after = await Vm("vm-away-mig").GetAsync();
+        Assert.Equal((VmState.Running, "hv-3", before.Epoch + 1), (after.State, after.Host!.Value.Value, after.Epoch));
+        await AssertRunsOnlyOnAsync("vm-away-mig", "hv-3", after.Epoch);
+        await WaitForActivationOnAsync("vm-away-mig", SiloOf("hv-3"), "the guest's grain to follow it to hv-3's silo");
     }
 
     [Fact]
@@ -345,6 +353,19 @@ public sealed class MigrationTests : IClassFixture<SimulatedClusterFixture>, IAs
     private IOperationGrain Operation(string id) => _cluster.Client.GetGrain<IOperationGrain>(id);
 
     private SimulatedHypervisor Hypervisor(string host) => _cluster.Hypervisors[new HostId(host)];
+
+    private static async Task<T> WithPlacementHintAsync<T>(SiloAddress silo, Func<Task<T>> call)
+    {
+        RequestContext.Set(IPlacementDirector.PlacementHintKey, silo);
+        try
+        {
+            return await call();
+        }
+        finally
+        {
+            RequestContext.Remove(IPlacementDirector.PlacementHintKey);
+        }
+    }
 
     private SiloAddress SiloOf(string host) =>
         _cluster.Cluster.Silos.Single(s => s.ServiceProvider.GetRequiredService<Hypervisor.LocalHypervisors>().TryGet(new HostId(host), out _)).SiloAddress;

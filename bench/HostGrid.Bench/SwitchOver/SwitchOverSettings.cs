@@ -21,8 +21,8 @@ internal sealed record SwitchOverSettings(
     public const string DefaultRates = "0,20";
     public const int DefaultRepeats = 20;
     /// <summary>
-    /// Two round trips. The guest's grain follows the guest, so it runs its part of a move on the first host's silo only in
-    /// the third move: before that, each silo has not run every part of a move once (the JIT's first calls).
+    /// Two round trips. The guest's grain follows the guest, so it may run its part of a move on the first host's silo only
+    /// in the third move: until then a move meets first calls (the JIT). Measured: the third move 86-133 ms, the fourth 15-16.
     /// </summary>
     public const int DefaultWarmup = 4;
     public const double DefaultSettleSeconds = 1;

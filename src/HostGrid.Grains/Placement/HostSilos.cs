@@ -21,9 +21,13 @@ public sealed class HostSilos
     public SiloAddress? Find(HostId host) =>
         Find(host.Value, _membership.CurrentSnapshot.Members.Values.Where(m => m.Status == SiloStatus.Active).Select(m => m.SiloAddress));
 
-    /// <summary>The first of <paramref name="candidates"/> serving <paramref name="hostId"/>, or null.</summary>
+    /// <summary>
+    /// The one of <paramref name="candidates"/> serving <paramref name="hostId"/>, or null. Should two (an agent restarted
+    /// before its old silo was declared dead), the newest: every silo then picks the same one.
+    /// </summary>
     public SiloAddress? Find(string hostId, IEnumerable<SiloAddress> candidates) =>
-        candidates.FirstOrDefault(silo =>
-            _metadata.GetSiloMetadata(silo).Metadata.TryGetValue(HostAffinityPlacement.MetadataKey, out var hosts)
-            && hosts.Split(',', StringSplitOptions.TrimEntries).Contains(hostId, StringComparer.Ordinal));
+        candidates
+            .Where(silo => _metadata.GetSiloMetadata(silo).Metadata.TryGetValue(HostAffinityPlacement.MetadataKey, out var hosts)
+                && hosts.Split(',', StringSplitOptions.TrimEntries).Contains(hostId, StringComparer.Ordinal))
+            .MaxBy(silo => silo.Generation);
 }

@@ -30,8 +30,7 @@ public sealed class MigrationRecord
 
     [Id(8)] public MigrationEndpoint? Endpoint { get; set; }
 
-    /// <summary>The silo serving the destination host: the guest's grain moves there after the move.</summary>
-    [Id(9)] public SiloAddress? TargetSilo { get; set; }
+    // Id 9 was the destination's silo; the grain now finds the silo serving its host when it follows the guest.
 
     [Id(10)] public MigrationResult? Result { get; set; }
 

@@ -35,22 +35,40 @@ public sealed partial class VmGrain : IRemindable, IDisposable
     {
         if (Record.Migration is not null)
         {
-            _migration = RecoverMigrationAsync(); // its end follows the guest, if it moved
+            _migration = RecoverMigrationAsync(); // its end follows the guest
         }
-        else if (Record.Host is { } host && _silos.Find(host) is { } silo && !silo.Equals(GrainContext.Address.SiloAddress))
+        else if (GuestSiloElsewhere() is not null)
         {
             // Activated away from the guest: Orleans moves an activation on a best-effort basis (one that fails is
-            // deactivated and placed anew), and a grain activated after its silo died lands anywhere. Once active, follow.
+            // deactivated and placed anew), and a grain activated after its silo died lands anywhere. Follow once the
+            // request that activated it has run, unless that started a move (whose end follows).
             this.RegisterGrainTimer(
                 _ =>
                 {
-                    FollowGuest(silo);
+                    if (_migration is null or { IsCompleted: true })
+                    {
+                        FollowGuest(GuestSiloElsewhere());
+                    }
+
                     return Task.CompletedTask;
                 },
                 new GrainTimerCreationOptions(TimeSpan.Zero, Timeout.InfiniteTimeSpan));
         }
 
         return Task.CompletedTask;
+    }
+
+    /// <summary>
+    /// Orleans deactivates (or moves) an activation once no request runs, but a move runs in the background: it ends
+    /// here first, else the next activation would take over a record this one still writes. Bounded by Orleans'
+    /// deactivation timeout; after that the next activation recovers the move from its persisted phase.
+    /// </summary>
+    public override async Task OnDeactivateAsync(DeactivationReason reason, CancellationToken cancellationToken)
+    {
+        if (_migration is { IsCompleted: false } running)
+        {
+            await running.WaitAsync(cancellationToken);
+        }
     }
 
     public async Task<OperationSnapshot> MigrateAsync(HostId? target)
@@ -201,7 +219,6 @@ public sealed partial class VmGrain : IRemindable, IDisposable
         {
             var incoming = await Agent(migration.Target).PrepareIncomingAsync(ticket, GuestSpec()).WaitAsync(cancel);
             migration.Endpoint = incoming.Endpoint;
-            migration.TargetSilo = incoming.Silo;
             await AdvanceAsync(migration, MigrationStateMachine.Next(MigrationPhase.Prepare, live: true));
         }
 
@@ -310,7 +327,7 @@ public sealed partial class VmGrain : IRemindable, IDisposable
         await RetryAsync(() => Operation(migration).SaveAsync(MigrationOperation(migration, OperationState.Succeeded, message ?? summary, downtime)));
         LogMigrationCompleted(VmId, migration.OperationId, migration.Target, downtime?.TotalMilliseconds ?? 0);
         await AppendAsync(EventKinds.VmMigrated, summary);
-        FollowGuest(migration.TargetSilo);
+        FollowGuest(GuestSiloElsewhere());
     }
 
     /// <summary>Runs the verified copy on the target; the pause ends here, so this measures the downtime.</summary>
@@ -421,6 +438,7 @@ public sealed partial class VmGrain : IRemindable, IDisposable
         await RetryAsync(() => Operation(migration).SaveAsync(MigrationOperation(migration, outcome, reason)));
         LogMigrationRolledBack(VmId, migration.OperationId, reason);
         await AppendAsync(EventKinds.VmMigrationFailed, message);
+        FollowGuest(GuestSiloElsewhere()); // a recovering activation may be anywhere
     }
 
     /// <summary>A migration this activation did not start (its silo died): finish it if committed, else roll it back.</summary>
@@ -527,6 +545,12 @@ public sealed partial class VmGrain : IRemindable, IDisposable
             throw new OperationInProgressException($"vm {VmId}", migration.OperationId);
         }
     }
+
+    /// <summary>The silo serving the guest's host, when that is not this activation's; null if none serves it.</summary>
+    private SiloAddress? GuestSiloElsewhere() =>
+        Record.Migration is null && Record.Host is { } host && _silos.Find(host) is { } silo && !silo.Equals(GrainContext.Address.SiloAddress)
+            ? silo
+            : null;
 
     /// <summary>Moves this grain's activation next to the guest, so commands to it run on the silo that runs it.</summary>
     private void FollowGuest(SiloAddress? silo)
