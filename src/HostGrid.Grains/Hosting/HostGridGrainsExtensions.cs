@@ -15,7 +15,8 @@ public static class HostGridGrainsExtensions
 {
     /// <summary>
     /// Host-affinity placement, the scheduler, failover, migration and rebalancer options and a clock. Storage is the caller's choice
-    /// (PostgreSQL in the agent, memory in tests) under <see cref="HostGridStorage.ProviderName"/>.
+    /// (PostgreSQL in the agent, memory in tests) under <see cref="HostGridStorage.ProviderName"/>. Placement reads the
+    /// hosts each silo serves from silo metadata, which serving hosts turns on.
     /// </summary>
     public static ISiloBuilder AddHostGridGrains(this ISiloBuilder silo)
     {
