@@ -28,9 +28,9 @@ public interface IHostAgentGrain : IGrainWithStringKey
     /// <summary>Bounds a whole pre-copy; longer than the longest <c>MigrationOptions.Timeout</c> allowed by default.</summary>
     const string MigrationTimeout = "00:10:00";
 
-    /// <summary>Destination: get ready to receive the guest; returns where to send its pages and the silo that will run it.</summary>
+    /// <summary>Destination: get ready to receive the guest; returns where to send its pages.</summary>
     [Alias("PrepareIncoming"), ResponseTimeout(CommandTimeout)]
-    Task<IncomingMigration> PrepareIncomingAsync(Migration.MigrationTicket ticket, GuestSpec spec);
+    Task<Migration.MigrationEndpoint> PrepareIncomingAsync(Migration.MigrationTicket ticket, GuestSpec spec);
 
     /// <summary>
     /// Source: pre-copy and switch over; returns with the guest paused here and a verified copy at the destination.

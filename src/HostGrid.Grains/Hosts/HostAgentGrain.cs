@@ -18,15 +18,13 @@ public sealed partial class HostAgentGrain : Grain, IHostAgentGrain
     private static readonly TimeSpan ProgressPeriod = TimeSpan.FromMilliseconds(250);
 
     private readonly LocalHypervisors _hypervisors;
-    private readonly ILocalSiloDetails _silo;
     private readonly ILogger<HostAgentGrain> _logger;
     private readonly Dictionary<string, CancellationTokenSource> _outgoing = [];
     private EpochFencedDriver _driver = null!;
 
-    public HostAgentGrain(LocalHypervisors hypervisors, ILocalSiloDetails silo, ILogger<HostAgentGrain> logger)
+    public HostAgentGrain(LocalHypervisors hypervisors, ILogger<HostAgentGrain> logger)
     {
         _hypervisors = hypervisors;
-        _silo = silo;
         _logger = logger;
     }
 
@@ -66,11 +64,8 @@ public sealed partial class HostAgentGrain : Grain, IHostAgentGrain
 
     public Task<IReadOnlyList<GuestStatus>> ListGuestsAsync() => _driver.ListAsync(CancellationToken.None);
 
-    public async Task<IncomingMigration> PrepareIncomingAsync(MigrationTicket ticket, GuestSpec spec)
-    {
-        var endpoint = await FencedAsync(ticket.VmId, ticket.TargetEpoch, () => _driver.PrepareIncomingAsync(ticket, spec, CancellationToken.None));
-        return new IncomingMigration(endpoint, _silo.SiloAddress);
-    }
+    public Task<MigrationEndpoint> PrepareIncomingAsync(MigrationTicket ticket, GuestSpec spec) =>
+        FencedAsync(ticket.VmId, ticket.TargetEpoch, () => _driver.PrepareIncomingAsync(ticket, spec, CancellationToken.None));
 
     public async Task<MigrationResult> MigrateOutAsync(MigrationTicket ticket, MigrationEndpoint destination)
     {

@@ -47,7 +47,7 @@ public sealed partial class VmGrain : IRemindable, IDisposable
                 {
                     if (_migration is null or { IsCompleted: true })
                     {
-                        FollowGuest(GuestSiloElsewhere());
+                        FollowGuest();
                     }
 
                     return Task.CompletedTask;
@@ -217,8 +217,7 @@ public sealed partial class VmGrain : IRemindable, IDisposable
         var ticket = Ticket(migration);
         if (migration.Phase == MigrationPhase.Prepare)
         {
-            var incoming = await Agent(migration.Target).PrepareIncomingAsync(ticket, GuestSpec()).WaitAsync(cancel);
-            migration.Endpoint = incoming.Endpoint;
+            migration.Endpoint = await Agent(migration.Target).PrepareIncomingAsync(ticket, GuestSpec()).WaitAsync(cancel);
             await AdvanceAsync(migration, MigrationStateMachine.Next(MigrationPhase.Prepare, live: true));
         }
 
@@ -327,7 +326,7 @@ public sealed partial class VmGrain : IRemindable, IDisposable
         await RetryAsync(() => Operation(migration).SaveAsync(MigrationOperation(migration, OperationState.Succeeded, message ?? summary, downtime)));
         LogMigrationCompleted(VmId, migration.OperationId, migration.Target, downtime?.TotalMilliseconds ?? 0);
         await AppendAsync(EventKinds.VmMigrated, summary);
-        FollowGuest(GuestSiloElsewhere());
+        FollowGuest();
     }
 
     /// <summary>Runs the verified copy on the target; the pause ends here, so this measures the downtime.</summary>
@@ -438,7 +437,7 @@ public sealed partial class VmGrain : IRemindable, IDisposable
         await RetryAsync(() => Operation(migration).SaveAsync(MigrationOperation(migration, outcome, reason)));
         LogMigrationRolledBack(VmId, migration.OperationId, reason);
         await AppendAsync(EventKinds.VmMigrationFailed, message);
-        FollowGuest(GuestSiloElsewhere()); // a recovering activation may be anywhere
+        FollowGuest(); // a recovering activation may be anywhere
     }
 
     /// <summary>A migration this activation did not start (its silo died): finish it if committed, else roll it back.</summary>
@@ -553,9 +552,9 @@ public sealed partial class VmGrain : IRemindable, IDisposable
             : null;
 
     /// <summary>Moves this grain's activation next to the guest, so commands to it run on the silo that runs it.</summary>
-    private void FollowGuest(SiloAddress? silo)
+    private void FollowGuest()
     {
-        if (silo is not null)
+        if (GuestSiloElsewhere() is { } silo)
         {
             RequestContext.Set(IPlacementDirector.PlacementHintKey, silo);
             MigrateOnIdle();
